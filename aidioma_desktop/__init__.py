@@ -1,0 +1,3 @@
+"""AIdioma Desktop: a local-first Spanish/English tutor."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,476 @@
+"""`aidioma`: the entry point. With no command it opens the app; commands make the core
+usable and scriptable from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+from . import __version__
+from .domain.errors import AppError
+from .domain.events import LEVELS
+from .domain.grading import grade
+from .domain.review import RATING_NAMES
+from .services.export import export_profile
+from .services.practice import PracticeError, PracticeService
+from .services.review import ReviewService
+from .services.session import Learner, LoginError, SessionService
+from .services.stats import StatsService
+from .store.paths import AppPaths
+
+
+class Style:
+    """ANSI colours on a terminal that wants them (https://no-color.org)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.on = stream.isatty() and not os.environ.get("NO_COLOR")
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.on else text
+
+    def bold(self, t: str) -> str:
+        return self._wrap("1", t)
+
+    def green(self, t: str) -> str:
+        return self._wrap("32", t)
+
+    def yellow(self, t: str) -> str:
+        return self._wrap("33", t)
+
+    def red(self, t: str) -> str:
+        return self._wrap("31", t)
+
+    def dim(self, t: str) -> str:
+        return self._wrap("2", t)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aidioma",
+        description="AIdioma: practise Spanish/English translation, review and keep your streak.",
+    )
+    parser.add_argument("--version", action="version", version=f"aidioma {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        help="keep all data in this folder (default: your user data folder; env AIDIOMA_DATA_DIR)",
+    )
+    parser.add_argument("--profile", help="the profile to use (name or id; env AIDIOMA_PROFILE)")
+    sub = parser.add_subparsers(dest="command")
+
+    profiles = sub.add_parser("profiles", help="list profiles, or create one")
+    profiles_sub = profiles.add_subparsers(dest="action")
+    create = profiles_sub.add_parser("create", help="create a profile")
+    create.add_argument("name")
+    create.add_argument("--email", default="")
+    create.add_argument(
+        "--learn", choices=["es", "en"], default="es", help="the language you learn"
+    )
+    create.add_argument("--level", choices=LEVELS, default="beginner")
+    create.add_argument(
+        "--password", action="store_true", help="protect the profile with a password (asked)"
+    )
+
+    practice = sub.add_parser("practice", help="translate sentences and get feedback")
+    practice.add_argument("--level", choices=LEVELS)
+    practice.add_argument("--category")
+    practice.add_argument("--direction", choices=["es-en", "en-es"])
+    practice.add_argument(
+        "--count", type=int, default=10, help="sentences in this round (default 10)"
+    )
+
+    review = sub.add_parser("review", help="review the cards due today")
+    review.add_argument("--limit", type=int, default=50)
+
+    stats = sub.add_parser("stats", help="streak, today's goal and recent days")
+    stats.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", help="all of a profile's data as JSON")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+
+    grade_cmd = sub.add_parser("grade", help="grade translations in batch")
+    grade_cmd.add_argument(
+        "--jsonl", required=True, help="input file of JSON lines, or - for standard input"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except AppError as exc:
+        print(f"aidioma: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so plainly; the details only when asked for
+        if os.environ.get("AIDIOMA_DEBUG"):
+            raise
+        print(
+            f"aidioma: something went wrong ({type(exc).__name__}: {exc}). What was saved "
+            "before is safe. Run again with AIDIOMA_DEBUG=1 to see the details, and report it.",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "grade":
+        return grade_jsonl(args.jsonl, sys.stdout)
+    service = SessionService(AppPaths.resolve(args.data_dir))
+    for problem in service.library.problems:
+        print(f"aidioma: {problem}", file=sys.stderr)
+    if args.command == "profiles":
+        return cmd_profiles(service, args)
+    if args.command is None:
+        return run_app(service, args)
+    with logged_in(service, args.profile) as learner:
+        handler: Callable[[Learner, argparse.Namespace], int] = {
+            "practice": cmd_practice,
+            "review": cmd_review,
+            "stats": cmd_stats,
+            "export": cmd_export,
+        }[args.command]
+        return handler(learner, args)
+
+
+def run_app(service: SessionService, args: argparse.Namespace) -> int:
+    """The app. Until the desktop window lands, a terminal home: practise, review, stats."""
+    out = Style(sys.stdout)
+    print(out.bold(f"AIdioma {__version__}") + " — practise Spanish and English, offline.")
+    if not service.profiles():
+        print("No profiles yet. Let's create yours.")
+        _create_interactively(service)
+    with logged_in(service, args.profile) as learner:
+        while True:
+            _print_stats(learner, out)
+            choice = _ask("\n[p] practise  [r] review  [s] stats  [q] quit > ").strip().lower()
+            if choice in ("q", "quit", ""):
+                return 0
+            if choice == "p":
+                cmd_practice(
+                    learner, argparse.Namespace(level=None, category=None, direction=None, count=10)
+                )
+            elif choice == "r":
+                cmd_review(learner, argparse.Namespace(limit=50))
+
+
+@contextmanager
+def logged_in(service: SessionService, wanted: str | None) -> Iterator[Learner]:
+    name = wanted or os.environ.get("AIDIOMA_PROFILE")
+    profiles = service.profiles()
+    if not name:
+        if not profiles:
+            raise LoginError("There are no profiles yet. Create one: aidioma profiles create NAME")
+        if len(profiles) == 1:
+            name = profiles[0].id
+        elif sys.stdin.isatty():
+            for i, p in enumerate(profiles, 1):
+                print(f"  {i}. {p.display_name} ({p.level})")
+            pick = _ask("Who is learning? ")
+            chosen = (
+                profiles[int(pick) - 1]
+                if pick.isdigit() and 0 < int(pick) <= len(profiles)
+                else None
+            )
+            name = chosen.id if chosen else pick
+        else:
+            raise LoginError("Several profiles exist; choose one with --profile NAME.")
+    summary = service.find(name)
+    password = None
+    if summary.has_password:
+        password = getpass.getpass(f"Password for {summary.display_name}: ")
+    learner = service.login(summary.id, password)
+    try:
+        yield learner
+    finally:
+        service.logout(learner)
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt)
+    except EOFError:
+        return "q"
+
+
+def _create_interactively(service: SessionService) -> None:
+    name = _ask("Your name: ").strip() or "Learner"
+    learn = (
+        _ask("Which language do you learn? [es] Spanish / [en] English: ").strip().lower() or "es"
+    )
+    level = _ask("Your level? [beginner] / intermediate / advanced: ").strip().lower() or "beginner"
+    if level not in LEVELS:
+        level = "beginner"
+    summary = service.create_profile(
+        name,
+        target_language="en" if learn.startswith("en") else "es",
+        primary_language="es" if learn.startswith("en") else "en",
+        level=level,
+    )
+    print(f"Welcome, {summary.display_name}!")
+
+
+def cmd_profiles(service: SessionService, args: argparse.Namespace) -> int:
+    if args.action == "create":
+        password = None
+        if args.password:
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Repeat the password: "):
+                raise LoginError("The two passwords differ; the profile was not created.")
+        summary = service.create_profile(
+            args.name,
+            email=args.email,
+            target_language=args.learn,
+            primary_language="en" if args.learn == "es" else "es",
+            level=args.level,
+            password=password,
+        )
+        print(
+            f"Created profile '{summary.display_name}' ({summary.level}, learning {summary.target_language})."
+        )
+        return 0
+    profiles = service.profiles()
+    if not profiles:
+        print("No profiles yet. Create one: aidioma profiles create NAME")
+    for p in profiles:
+        lock = " (password)" if p.has_password else ""
+        print(f"{p.display_name}\t{p.level}\tlearning {p.target_language}{lock}\t{p.id}")
+    return 0
+
+
+def cmd_practice(learner: Learner, args: argparse.Namespace) -> int:
+    out = Style(sys.stdout)
+    practice = PracticeService(learner)
+    print(out.dim("Type your translation and press Enter.  ? = hint   s = skip   q = stop"))
+    done = 0
+    scores: list[int] = []
+    while done < max(1, args.count):
+        item = practice.next_item(args.level, args.category, args.direction)
+        if item is None:
+            print("No sentences match those filters.")
+            break
+        target = "English" if item.direction.endswith("en") else "Spanish"
+        print(
+            f"\n{out.dim(f'{done + 1}/{args.count}  ·  {item.sentence.category} · {item.sentence.level}')}"
+        )
+        print(f"Translate into {target}:  {out.bold(item.prompt)}")
+        hints_used = 0
+        started = time.monotonic()
+        while True:
+            answer = _ask("> ")
+            command = answer.strip().lower()
+            if command == "q":
+                _round_summary(scores, out)
+                return 0
+            if command == "s":
+                print(out.dim(f"Skipped. One answer: {item.references[0]}"))
+                break
+            if command == "?":
+                if hints_used < len(item.hints):
+                    hints_used += 1
+                    print(
+                        out.yellow(
+                            f"Hint {hints_used}/{len(item.hints)}: {item.hints[hints_used - 1]}"
+                        )
+                    )
+                else:
+                    print(out.dim("No more hints."))
+                continue
+            try:
+                result = practice.submit(
+                    item, answer, hints_used, int((time.monotonic() - started) * 1000)
+                )
+            except PracticeError as exc:
+                print(out.yellow(str(exc)))
+                continue
+            _show_result(result.grade, out)
+            print(out.dim(f"Comes back {result.next_due}."))
+            scores.append(result.grade.score)
+            done += 1
+            break
+    _round_summary(scores, out)
+    return 0
+
+
+def _show_result(g: object, out: Style) -> None:
+    from .domain.grading import Grade
+
+    assert isinstance(g, Grade)
+    label = {
+        "correct": out.green("✓ Correct"),
+        "almost": out.yellow("~ Almost"),
+        "wrong": out.red("✗ Not quite"),
+    }
+    print(f"{label[g.verdict]} ({g.score}/100). {g.feedback}")
+    if g.verdict != "correct" or any(m.status != "ok" for m in g.marks):
+        paint = {"ok": str, "minor": out.yellow, "wrong": out.red, "extra": out.red}
+        marked = " ".join(
+            paint[m.status](f"[{m.text}]" if m.status != "ok" and not out.on else m.text)
+            for m in g.marks
+        )
+        print(f"  You wrote:  {marked}")
+        if g.missing:
+            print(f"  Missing:    {', '.join(g.missing)}")
+    print(f"  Accepted:   {out.green(g.reference)}")
+
+
+def _round_summary(scores: list[int], out: Style) -> None:
+    if scores:
+        print(
+            out.bold(
+                f"\nRound done: {len(scores)} sentences, average score {sum(scores) / len(scores):.0f}."
+            )
+        )
+
+
+def cmd_review(learner: Learner, args: argparse.Namespace) -> int:
+    out = Style(sys.stdout)
+    reviews = ReviewService(learner)
+    queue = reviews.queue(args.limit)
+    if not queue.cards:
+        print("Nothing to review right now. Well done!")
+        return 0
+    print(
+        f"{queue.due} due, {queue.new} new.  Enter = show answer, then 1 Again · 2 Hard · 3 Good · 4 Easy (q = stop)"
+    )
+    for i, card in enumerate(queue.cards, 1):
+        print(f"\n{out.dim(f'{i}/{len(queue.cards)}')}  {out.bold(card.front)}")
+        started = time.monotonic()
+        if _ask("  (Enter to show) ").strip().lower() == "q":
+            return 0
+        print(f"  {out.green(card.back)}")
+        previews = reviews.previews(card)
+        print("  " + "   ".join(f"{r} {RATING_NAMES[r]} ({previews[r]})" for r in RATING_NAMES))
+        while True:
+            pick = _ask("  Rate: ").strip().lower()
+            if pick == "q":
+                return 0
+            if pick in ("1", "2", "3", "4"):
+                reviews.rate(card, int(pick), int((time.monotonic() - started) * 1000))
+                break
+            print(out.dim("  Type 1, 2, 3 or 4."))
+    print(out.bold("\nAll reviews done for now."))
+    return 0
+
+
+def _print_stats(learner: Learner, out: Style) -> None:
+    d = StatsService(learner).dashboard()
+    flame = "🔥" if d.streak.today_done else "·"
+    print(
+        f"\n{out.bold(learner.settings()['display_name'])}  {flame} streak {d.streak.current} day(s)"
+        f" (best {d.streak.longest})  ·  today {d.done_today}/{d.goal}"
+        f"{' ✓' if d.goal_met else ''}  ·  {d.reviews_due} review(s) due"
+    )
+
+
+def cmd_stats(learner: Learner, args: argparse.Namespace) -> int:
+    d = StatsService(learner).dashboard()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "today": d.today.isoformat(),
+                    "streak": d.streak.current,
+                    "longest_streak": d.streak.longest,
+                    "today_done": d.streak.today_done,
+                    "goal": d.goal,
+                    "done_today": d.done_today,
+                    "minutes_today": round(d.minutes_today, 1),
+                    "reviews_due": d.reviews_due,
+                    "last_30_days": [
+                        {
+                            "day": s.day.isoformat(),
+                            "items": s.items,
+                            "minutes": round(s.minutes, 1),
+                            "average_score": s.average_score,
+                        }
+                        for s in d.last_30
+                    ],
+                }
+            )
+        )
+        return 0
+    out = Style(sys.stdout)
+    _print_stats(learner, out)
+    print("\nLast 14 days (items):")
+    for s in d.last_30[-14:]:
+        bar = "█" * min(s.items, 40)
+        print(f"  {s.day:%a %d %b}  {bar} {s.items or ''}")
+    return 0
+
+
+def cmd_export(learner: Learner, args: argparse.Namespace) -> int:
+    if args.output:
+        tmp = f"{args.output}.part"
+        try:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                count = export_profile(learner, handle)
+            os.replace(tmp, args.output)
+        except OSError as exc:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise AppError(f"Could not write {args.output}: {exc.strerror or exc}") from exc
+        print(f"Exported {count} events to {args.output}.", file=sys.stderr)
+    else:
+        export_profile(learner, sys.stdout)
+    return 0
+
+
+def grade_jsonl(source: str, out: TextIO) -> int:
+    """Grade lines {"id","direction","source","references","answer"}; one result line each."""
+    try:
+        handle = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise AppError(f"Could not read {source}: {exc.strerror or exc}") from exc
+    failures = 0
+    with handle:
+        try:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                result = _grade_line(line, number)
+                failures += "error" in result
+                out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        except UnicodeDecodeError as exc:
+            raise AppError(f"{source} is not UTF-8 text.") from exc
+    return 1 if failures else 0
+
+
+def _grade_line(line: str, number: int) -> dict[str, object]:
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"line {number}: not JSON ({exc.msg})"}
+    if not isinstance(item, dict):
+        return {"id": None, "error": f"line {number}: expected an object"}
+    item_id = item.get("id")
+    direction, refs, answer = item.get("direction"), item.get("references"), item.get("answer")
+    if direction not in ("es-en", "en-es"):
+        return {"id": item_id, "error": f"line {number}: direction must be es-en or en-es"}
+    if not isinstance(refs, list) or not refs or not all(isinstance(r, str) for r in refs):
+        return {
+            "id": item_id,
+            "error": f"line {number}: references must be a non-empty list of texts",
+        }
+    if not isinstance(answer, str):
+        return {"id": item_id, "error": f"line {number}: answer must be text"}
+    g = grade(answer, refs, direction.split("-")[1])
+    return {
+        "id": item_id,
+        "verdict": g.verdict,
+        "score": g.score,
+        "errors": [e.to_dict() for e in g.errors],
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure learning logic: events, clocks, learning days, scheduling, grading, projections."""

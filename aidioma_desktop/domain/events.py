@@ -1,0 +1,289 @@
+"""The activity stream: immutable events in one envelope, each payload validated by its kind.
+
+All learning state is derived from these events (see projections.py). A correction is a new
+event, never an update. Events of a kind or schema version this build does not know are kept and
+passed on (a newer app on another device may have written them) but ignored by projections.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from .errors import AppError
+from .hlc import Hlc
+from .ids import is_uuid
+
+SCHEMA_VERSION = 1
+MAX_ANSWER_CHARS = 2000
+LEVELS = ("beginner", "intermediate", "advanced")
+DIRECTIONS = ("es-en", "en-es")
+VERDICTS = ("correct", "almost", "wrong")
+
+
+class EventError(AppError, ValueError):
+    """An event or payload that breaks the schema; the message names the bad field."""
+
+
+Validator = Callable[[str, Any], Any]
+
+
+def _fail(name: str, expected: str, value: Any) -> EventError:
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return EventError(f"{name}: expected {expected}, got {shown}")
+
+
+def text(max_len: int, min_len: int = 0) -> Validator:
+    def check(name: str, value: Any) -> str:
+        if not isinstance(value, str) or not min_len <= len(value) <= max_len:
+            raise _fail(name, f"text of {min_len}..{max_len} characters", value)
+        return value
+
+    return check
+
+
+def choice(*options: str) -> Validator:
+    def check(name: str, value: Any) -> str:
+        if value not in options:
+            raise _fail(name, "one of " + ", ".join(options), value)
+        return str(value)
+
+    return check
+
+
+def integer(low: int, high: int) -> Validator:
+    def check(name: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _fail(name, f"a whole number {low}..{high}", value)
+        return value
+
+    return check
+
+
+def number(low: float, high: float) -> Validator:
+    def check(name: str, value: Any) -> float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if not ok or not math.isfinite(value) or not low <= value <= high:
+            raise _fail(name, f"a number {low}..{high}", value)
+        return float(value)
+
+    return check
+
+
+def boolean(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(name, "true or false", value)
+    return value
+
+
+def text_list(max_items: int, max_len: int) -> Validator:
+    def check(name: str, value: Any) -> list[str]:
+        if not isinstance(value, list) or len(value) > max_items:
+            raise _fail(name, f"a list of at most {max_items} texts", value)
+        return [text(max_len)(f"{name}[{i}]", item) for i, item in enumerate(value)]
+
+    return check
+
+
+@dataclass(frozen=True)
+class PayloadSpec:
+    required: Mapping[str, Validator]
+    optional: Mapping[str, Validator] = field(default_factory=dict)
+
+
+_CONTENT_ID = text(120, 1)
+_DURATION = integer(0, 24 * 3600 * 1000)
+_RETENTION = number(0.7, 0.99)
+
+# Settings that sync between a person's devices (last writer by HLC wins).
+SETTINGS: dict[str, tuple[Validator, Any]] = {
+    "display_name": (text(60, 1), "Learner"),
+    "email": (text(254), ""),
+    "primary_language": (choice("en", "es"), "en"),
+    "target_language": (choice("es", "en"), "es"),
+    "level": (choice(*LEVELS), "beginner"),
+    "daily_goal": (integer(1, 500), 10),
+    "day_starts_at": (integer(0, 23), 4),
+    "desired_retention": (number(0.7, 0.97), 0.9),
+    "new_cards_per_day": (integer(0, 200), 10),
+    "review_fuzz": (boolean, True),
+}
+
+SPECS: dict[str, PayloadSpec] = {
+    "practice.attempted": PayloadSpec(
+        required={
+            "content_id": _CONTENT_ID,
+            "direction": choice(*DIRECTIONS),
+            "answer": text(MAX_ANSWER_CHARS),
+            "score": integer(0, 100),
+            "verdict": choice(*VERDICTS),
+            "hints_used": integer(0, 10),
+            "duration_ms": _DURATION,
+            "retention": _RETENTION,
+            "fuzz": boolean,
+        },
+        optional={"errors": text_list(50, 40)},
+    ),
+    "review.graded": PayloadSpec(
+        required={
+            "content_id": _CONTENT_ID,
+            "rating": integer(1, 4),
+            "duration_ms": _DURATION,
+            "retention": _RETENTION,
+            "fuzz": boolean,
+        }
+    ),
+    "card.added": PayloadSpec(
+        required={"content_id": _CONTENT_ID, "es": text(500, 1), "en": text(500, 1)},
+        optional={
+            "level": choice(*LEVELS),
+            "category": text(60, 1),
+            "source": text(200),
+            "note": text(500),
+        },
+    ),
+    "reading.logged": PayloadSpec(
+        required={"title": text(200), "words": integer(0, 10_000_000), "duration_ms": _DURATION}
+    ),
+    "conversation.ended": PayloadSpec(
+        required={
+            "scenario_id": text(120, 1),
+            "turns": integer(0, 10_000),
+            "tokens": integer(0, 100_000_000),
+            "cost": number(0, 1_000_000),
+            "duration_ms": _DURATION,
+        }
+    ),
+    "feedback.recorded": PayloadSpec(
+        required={"feedback_type": text(50, 1), "score": number(0, 1)},
+        optional={"content_id": _CONTENT_ID, "suggestions": text_list(20, 300)},
+    ),
+    "ai.used": PayloadSpec(
+        required={
+            "service": text(100, 1),
+            "tokens": integer(0, 100_000_000),
+            "duration_ms": _DURATION,
+            "cost": number(0, 1_000_000),
+        }
+    ),
+    "setting.changed": PayloadSpec(required={"key": choice(*SETTINGS), "value": lambda n, v: v}),
+}
+
+KINDS = tuple(SPECS)
+
+
+def validate_payload(kind: str, payload: Any) -> dict[str, Any]:
+    """The payload cleaned and checked against its kind's spec; EventError names the bad field."""
+    spec = SPECS.get(kind)
+    if spec is None:
+        raise EventError(f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
+    if not isinstance(payload, Mapping):
+        raise _fail("payload", "an object", payload)
+    unknown = set(payload) - set(spec.required) - set(spec.optional)
+    if unknown:
+        raise EventError(f"payload.{sorted(unknown)[0]}: not a field of {kind}")
+    clean: dict[str, Any] = {}
+    for name, check in spec.required.items():
+        if name not in payload:
+            raise EventError(f"payload.{name}: missing (required by {kind})")
+        clean[name] = check(f"payload.{name}", payload[name])
+    for name, check in spec.optional.items():
+        if name in payload:
+            clean[name] = check(f"payload.{name}", payload[name])
+    if kind == "setting.changed":
+        check, _default = SETTINGS[clean["key"]]
+        clean["value"] = check(f"payload.value ({clean['key']})", clean["value"])
+    return clean
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    kind: str
+    hlc: str
+    device_id: str
+    occurred_at: int  # Unix time in milliseconds, UTC
+    tz_offset_min: int  # the device's UTC offset when it happened
+    payload: dict[str, Any]
+    v: int = SCHEMA_VERSION
+
+    @property
+    def order_key(self) -> tuple[str, str]:
+        return (self.hlc, self.id)
+
+    @property
+    def known(self) -> bool:
+        """Whether this build understands the event (else it is kept, synced and skipped)."""
+        return self.kind in SPECS and self.v <= SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "hlc": self.hlc,
+            "device_id": self.device_id,
+            "occurred_at": format_instant(self.occurred_at),
+            "tz_offset_min": self.tz_offset_min,
+            "v": self.v,
+            "payload": self.payload,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Event:
+        """Parse and validate an envelope (from the wire, an export or a file)."""
+        if not isinstance(data, Mapping):
+            raise _fail("event", "an object", data)
+        for name in ("id", "kind", "hlc", "device_id", "occurred_at", "tz_offset_min", "payload"):
+            if name not in data:
+                raise EventError(f"{name}: missing")
+        event_id = text(36, 36)("id", data["id"])
+        if not is_uuid(event_id):
+            raise _fail("id", "a UUID", event_id)
+        kind = text(60, 1)("kind", data["kind"])
+        try:
+            Hlc.parse(data["hlc"])
+        except ValueError as exc:
+            raise _fail("hlc", "a clock value", data["hlc"]) from exc
+        v = integer(1, 1000)("v", data.get("v", SCHEMA_VERSION))
+        event = cls(
+            id=event_id,
+            kind=kind,
+            hlc=data["hlc"],
+            device_id=text(64, 1)("device_id", data["device_id"]),
+            occurred_at=parse_instant(data["occurred_at"]),
+            tz_offset_min=integer(-16 * 60, 16 * 60)("tz_offset_min", data["tz_offset_min"]),
+            payload=data["payload"] if isinstance(data["payload"], dict) else {},
+            v=v,
+        )
+        if not isinstance(data["payload"], dict):
+            raise _fail("payload", "an object", data["payload"])
+        if event.known:
+            object.__setattr__(event, "payload", validate_payload(kind, data["payload"]))
+        return event
+
+
+def format_instant(unix_ms: int) -> str:
+    return (
+        datetime.fromtimestamp(unix_ms / 1000, UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
+
+
+def parse_instant(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is not None:
+                return round(moment.timestamp() * 1000)
+    raise _fail("occurred_at", "a UTC time such as 2026-01-31T09:30:00.000Z", value)

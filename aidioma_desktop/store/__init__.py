@@ -1,0 +1,1 @@
+"""The only code that speaks SQL: the per-profile SQLite database and its migrations."""

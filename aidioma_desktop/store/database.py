@@ -1,0 +1,809 @@
+"""ProfileDatabase: the one object that owns a profile's SQLite file.
+
+Its API is split into reads and writes (as calibre's db/cache.py); every write that appends
+events also updates the projections in the same transaction, so the derived tables can never
+disagree with the activity stream. All SQL of the app lives in this package.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from ..domain import review
+from ..domain.errors import AppError
+from ..domain.events import SETTINGS, Event
+from ..domain.learning_day import learning_day
+from ..domain.projections import CARD_KINDS, DAY_KINDS, DayStats, Progress, Projection
+from .migrations import APPLICATION_ID, LATEST, MIGRATIONS
+from .models import (
+    ContentRow,
+    DayStatsRow,
+    DocumentRow,
+    EvaluationCacheRow,
+    EventRow,
+    Meta,
+    ProfileRow,
+    ProgressRow,
+    SessionContextRow,
+    SessionRow,
+    SettingRow,
+)
+
+BUSY_TIMEOUT_MS = 5000
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_CHUNK = 500
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class StoreError(AppError):
+    """A problem with a profile database, worded for the person using the app."""
+
+
+class DatabaseDamaged(StoreError):
+    pass
+
+
+class DatabaseForeign(StoreError):
+    pass
+
+
+class DatabaseTooNew(StoreError):
+    pass
+
+
+class DatabaseBusy(StoreError):
+    pass
+
+
+def _guard(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn SQLite failures into StoreErrors that say what happened and that nothing was lost."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except (DatabaseError, sqlite3.DatabaseError) as exc:
+            raise _store_error(exc, getattr(args[0], "path", "")) from exc
+
+    return wrapper
+
+
+def _store_error(exc: Exception, path: object) -> StoreError:
+    cause = getattr(exc, "orig", None) or exc
+    text = str(cause).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(
+            f"The profile database is in use by another program ({path}). "
+            "Close other AIdioma windows and try again; nothing was changed."
+        )
+    if "full" in text:
+        return StoreError(
+            "The disk is full, so AIdioma could not save. Free some space and try again; "
+            "what was saved before is safe."
+        )
+    return DatabaseDamaged(
+        f"The profile database {path} is damaged ({cause}). It was left untouched; "
+        "restore it from a backup or sync it again."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ContentItem:
+    id: str
+    origin: str
+    level: str
+    category: str
+    es: str
+    en: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    new: list[Event]  # the events that were not already stored
+    replayed_cards: int  # cards recomputed because an event landed before ones applied
+
+
+def _row_to_event(row: Any) -> Event:
+    return Event(
+        id=row.id,
+        kind=row.kind,
+        hlc=row.hlc,
+        device_id=row.device_id,
+        occurred_at=row.occurred_at,
+        tz_offset_min=row.tz_offset_min,
+        payload=json.loads(row.payload),
+        v=row.v,
+    )
+
+
+def _event_values(e: Event) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "kind": e.kind,
+        "hlc": e.hlc,
+        "device_id": e.device_id,
+        "occurred_at": e.occurred_at,
+        "tz_offset_min": e.tz_offset_min,
+        "v": e.v,
+        "payload": json.dumps(e.payload, ensure_ascii=False, separators=(",", ":")),
+        "content_id": e.payload.get("content_id") if e.kind in CARD_KINDS else None,
+    }
+
+
+def _progress_values(p: Progress) -> dict[str, Any]:
+    return {
+        "content_id": p.content_id,
+        "attempts": p.attempts,
+        "reviews": p.reviews,
+        "best_score": p.best_score,
+        "score_sum": p.score_sum,
+        "first_seen_ms": p.first_seen_ms,
+        "last_seen_ms": p.last_seen_ms,
+        "card": json.dumps(review.card_to_dict(p.card)) if p.card is not None else None,
+        "due_ms": p.due_ms,
+        "mastered": p.mastered,
+        "lapses": p.lapses,
+        "last_hlc": p.last_key[0],
+        "last_id": p.last_key[1],
+    }
+
+
+def _progress_from_row(r: ProgressRow) -> Progress:
+    return Progress(
+        content_id=r.content_id,
+        attempts=r.attempts,
+        reviews=r.reviews,
+        best_score=r.best_score,
+        score_sum=r.score_sum,
+        first_seen_ms=r.first_seen_ms,
+        last_seen_ms=r.last_seen_ms,
+        card=review.card_from_dict(json.loads(r.card)) if r.card else None,
+        due_ms=r.due_ms,
+        lapses=r.lapses,
+        last_key=(r.last_hlc, r.last_id),
+    )
+
+
+_DAY_FIELDS = (
+    "practice_ms",
+    "attempts",
+    "score_sum",
+    "hints_used",
+    "reviews",
+    "readings",
+    "conversations",
+    "correct",
+)
+
+
+def _day_values(d: DayStats) -> dict[str, Any]:
+    return {"day": d.day.isoformat(), **{f: getattr(d, f) for f in _DAY_FIELDS}}
+
+
+def _day_from_row(r: DayStatsRow) -> DayStats:
+    return DayStats(date.fromisoformat(r.day), **{f: getattr(r, f) for f in _DAY_FIELDS})
+
+
+def _content_values(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": item["id"],
+        "origin": item["origin"],
+        "level": item["level"],
+        "category": item["category"],
+        "es": item["es"],
+        "en": item["en"],
+        "data": json.dumps(item.get("data", {}), ensure_ascii=False),
+        "added_hlc": item.get("added_hlc"),
+    }
+
+
+def _item(r: ContentRow) -> ContentItem:
+    return ContentItem(r.id, r.origin, r.level, r.category, r.es, r.en, json.loads(r.data))
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class ProfileDatabase:
+    """One profile's database file: open with `ProfileDatabase.open(path)`."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self._engine = engine
+
+    # ---- opening ----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, create: bool = False, schema: int = LATEST) -> ProfileDatabase:
+        """Open (and migrate) a profile database; `create` allows a new, empty file.
+
+        `schema` stops the migrations at an older version: only tests of upgrades use it.
+        """
+        path = Path(path)
+        if not path.exists() and not create:
+            raise StoreError(f"There is no profile database at {path}.")
+        version = _check_file(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            f"sqlite:///{path}",
+            poolclass=NullPool,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        event.listen(engine, "connect", _on_connect)
+        db = cls(path, engine)
+        try:
+            if version < schema:
+                db._migrate(version, schema)
+        except StoreError:
+            engine.dispose()
+            raise
+        return db
+
+    @_guard
+    def _migrate(self, version: int, target: int) -> None:
+        raw = self._engine.raw_connection()
+        try:
+            conn: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
+            for number in range(version + 1, target + 1):
+                conn.executescript(
+                    "BEGIN IMMEDIATE;"
+                    + MIGRATIONS[number - 1]
+                    + f";PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {number};"
+                    + "COMMIT;"
+                )
+        except sqlite3.DatabaseError:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+        finally:
+            raw.close()
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def _session(self) -> Session:
+        return Session(self._engine, expire_on_commit=False)
+
+    @property
+    @_guard
+    def schema_version(self) -> int:
+        with self._engine.connect() as conn:
+            return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+
+    # ---- meta and profile -------------------------------------------------------------
+
+    @_guard
+    def meta(self, key: str) -> str | None:
+        with self._session() as s:
+            return s.scalar(select(Meta.value).where(Meta.key == key))
+
+    @_guard
+    def set_meta(self, key: str, value: str) -> None:
+        with self._session() as s, s.begin():
+            s.merge(Meta(key=key, value=value))
+
+    @_guard
+    def profile(self) -> ProfileRow | None:
+        with self._session() as s:
+            return s.scalar(select(ProfileRow))
+
+    @_guard
+    def create_profile(self, profile_id: str, created_at: int, password_hash: str | None) -> None:
+        with self._session() as s, s.begin():
+            s.add(ProfileRow(id=profile_id, created_at=created_at, password_hash=password_hash))
+
+    @_guard
+    def set_password_hash(self, password_hash: str | None) -> None:
+        with self._session() as s, s.begin():
+            s.execute(update(ProfileRow).values(password_hash=password_hash))
+
+    # ---- events and projections (writes) ----------------------------------------------
+
+    @_guard
+    def append(self, events: Sequence[Event]) -> AppendResult:
+        """Store events not seen before and update the projections, in one transaction.
+
+        Idempotent by event id. An event sorting before ones already applied to its card makes
+        that card replay from its own events, so the result equals a rebuild from scratch.
+        """
+        with self._session() as s, s.begin():
+            known: set[str] = set()
+            ids = [e.id for e in events]
+            for chunk in _chunks(ids):
+                known.update(s.scalars(select(EventRow.id).where(EventRow.id.in_(chunk))))
+            fresh: dict[str, Event] = {}
+            for e in events:
+                if e.id not in known and e.id not in fresh:
+                    fresh[e.id] = e
+            new = sorted(fresh.values(), key=lambda e: e.order_key)
+            if not new:
+                return AppendResult([], 0)
+            s.execute(insert(EventRow), [_event_values(e) for e in new])
+            replayed = self._project(s, [e for e in new if e.known])
+        return AppendResult(new, replayed)
+
+    def _project(self, s: Session, new: list[Event]) -> int:
+        old_day_start = self._setting_value(s, "day_starts_at")
+        for e in new:
+            if e.kind == "setting.changed":
+                self._apply_setting(s, e)
+            elif e.kind == "card.added":
+                self._apply_card_added(s, e)
+        day_start = self._setting_value(s, "day_starts_at")
+        if day_start != old_day_start:
+            self._rebuild_days(s, day_start)
+        else:
+            self._apply_days(s, [e for e in new if e.kind in DAY_KINDS], day_start)
+        return self._apply_cards(s, [e for e in new if e.kind in CARD_KINDS])
+
+    def _apply_cards(self, s: Session, events: list[Event]) -> int:
+        by_card: dict[str, list[Event]] = {}
+        for e in events:
+            by_card.setdefault(e.payload["content_id"], []).append(e)
+        rows = {}
+        for chunk in _chunks(list(by_card)):
+            rows.update(
+                (r.content_id, r)
+                for r in s.scalars(select(ProgressRow).where(ProgressRow.content_id.in_(chunk)))
+            )
+        replayed = 0
+        upserts = []
+        for cid, card_events in by_card.items():
+            row = rows.get(cid)
+            progress = _progress_from_row(row) if row else Progress(cid)
+            if card_events[0].order_key < progress.last_key:
+                replayed += 1
+                progress = Progress(cid)
+                card_events = self._card_events(s, cid)
+            for e in card_events:
+                progress.apply(e)
+            upserts.append(_progress_values(progress))
+        if upserts:
+            s.execute(delete(ProgressRow).where(ProgressRow.content_id.in_(list(by_card))))
+            s.execute(insert(ProgressRow), upserts)
+        return replayed
+
+    def _card_events(self, s: Session, content_id: str) -> list[Event]:
+        rows = s.execute(
+            select(EventRow)
+            .where(EventRow.content_id == content_id)
+            .order_by(EventRow.hlc, EventRow.id)
+        ).scalars()
+        return [e for e in map(_row_to_event, rows) if e.known and e.kind in CARD_KINDS]
+
+    def _apply_days(self, s: Session, events: list[Event], day_start: int) -> None:
+        if not events:
+            return
+        stats: dict[date, DayStats] = {}
+        for e in events:
+            day = learning_day(e.occurred_at, e.tz_offset_min, day_start)
+            if day not in stats:
+                row = s.get(DayStatsRow, day.isoformat())
+                stats[day] = _day_from_row(row) if row else DayStats(day)
+            stats[day].apply(e)
+        s.execute(delete(DayStatsRow).where(DayStatsRow.day.in_([d.isoformat() for d in stats])))
+        s.execute(insert(DayStatsRow), [_day_values(d) for d in stats.values()])
+
+    def _rebuild_days(self, s: Session, day_start: int) -> None:
+        s.execute(delete(DayStatsRow))
+        events = [
+            e
+            for e in map(
+                _row_to_event,
+                s.execute(select(EventRow).where(EventRow.kind.in_(DAY_KINDS))).scalars(),
+            )
+            if e.known
+        ]
+        self._apply_days(s, events, day_start)
+
+    def _setting_value(self, s: Session, key: str) -> Any:
+        raw = s.scalar(select(SettingRow.value).where(SettingRow.key == key))
+        return json.loads(raw) if raw is not None else SETTINGS[key][1]
+
+    def _apply_setting(self, s: Session, e: Event) -> None:
+        key = e.payload["key"]
+        row = s.get(SettingRow, key)
+        if row is None:
+            s.add(
+                SettingRow(key=key, value=json.dumps(e.payload["value"]), hlc=e.hlc, event_id=e.id)
+            )
+        elif (row.hlc, row.event_id) < e.order_key:
+            row.value, row.hlc, row.event_id = json.dumps(e.payload["value"]), e.hlc, e.id
+        s.flush()
+
+    def _apply_card_added(self, s: Session, e: Event) -> None:
+        p = e.payload
+        cid = p["content_id"]
+        row = s.get(ContentRow, cid)
+        if row is not None and (row.origin == "library" or (row.added_hlc or "") >= e.hlc):
+            return
+        if row is not None:
+            s.delete(row)
+            s.flush()
+        s.add(ContentRow(**_content_values(_added_item(e))))
+        s.flush()
+
+    @_guard
+    def rebuild_projections(self) -> None:
+        """Recompute every projection from the activity stream (the reference result)."""
+        with self._session() as s, s.begin():
+            state = Projection.rebuild(self._all_events(s))
+            s.execute(delete(ProgressRow))
+            s.execute(delete(DayStatsRow))
+            s.execute(delete(SettingRow))
+            s.execute(delete(ContentRow).where(ContentRow.origin == "added"))
+            if state.progress:
+                s.execute(
+                    insert(ProgressRow), [_progress_values(p) for p in state.progress.values()]
+                )
+            if state.days:
+                s.execute(insert(DayStatsRow), [_day_values(d) for d in state.days.values()])
+            for key, sv in state.settings.items():
+                s.add(
+                    SettingRow(
+                        key=key, value=json.dumps(sv.value), hlc=sv.key[0], event_id=sv.key[1]
+                    )
+                )
+            library = set(s.scalars(select(ContentRow.id).where(ContentRow.origin == "library")))
+            for added in state.added.values():
+                if added.content_id not in library:
+                    e = Event(added.key[1], "card.added", added.key[0], "", 0, 0, added.payload)
+                    s.add(ContentRow(**_content_values(_added_item(e))))
+
+    # ---- events and projections (reads) -----------------------------------------------
+
+    def _all_events(self, s: Session) -> list[Event]:
+        # The hot path of a rebuild: plain tuples from the driver, no ORM rows.
+        rows = s.connection().exec_driver_sql(
+            "SELECT id, kind, hlc, device_id, occurred_at, tz_offset_min, payload, v "
+            "FROM events ORDER BY hlc, id"
+        )
+        loads = json.loads
+        return [Event(i, k, h, d, o, tz, loads(p), v) for i, k, h, d, o, tz, p, v in rows]
+
+    @_guard
+    def events(self) -> list[Event]:
+        """Every event, in (hlc, id) order."""
+        with self._session() as s:
+            return self._all_events(s)
+
+    @_guard
+    def event_count(self) -> int:
+        with self._session() as s:
+            return s.scalar(select(func.count()).select_from(EventRow)) or 0
+
+    @_guard
+    def last_hlc(self) -> str | None:
+        with self._session() as s:
+            return s.scalar(select(func.max(EventRow.hlc)))
+
+    @_guard
+    def progress(self, content_id: str) -> Progress | None:
+        with self._session() as s:
+            row = s.get(ProgressRow, content_id)
+            return _progress_from_row(row) if row else None
+
+    @_guard
+    def all_progress(self) -> list[Progress]:
+        with self._session() as s:
+            return [
+                _progress_from_row(r)
+                for r in s.scalars(select(ProgressRow).order_by(ProgressRow.content_id))
+            ]
+
+    @_guard
+    def day_stats(self, first: date | None = None, last: date | None = None) -> list[DayStats]:
+        with self._session() as s:
+            query = select(DayStatsRow).order_by(DayStatsRow.day)
+            if first is not None:
+                query = query.where(DayStatsRow.day >= first.isoformat())
+            if last is not None:
+                query = query.where(DayStatsRow.day <= last.isoformat())
+            return [_day_from_row(r) for r in s.scalars(query)]
+
+    @_guard
+    def active_days(self) -> list[date]:
+        """Learning days with at least one qualifying activity."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(DayStatsRow.day).where(
+                    DayStatsRow.attempts
+                    + DayStatsRow.reviews
+                    + DayStatsRow.readings
+                    + DayStatsRow.conversations
+                    > 0
+                )
+            )
+            return [date.fromisoformat(d) for d in rows]
+
+    @_guard
+    def settings(self) -> dict[str, Any]:
+        """The synced settings that were set (callers fill in defaults)."""
+        with self._session() as s:
+            return {r.key: json.loads(r.value) for r in s.scalars(select(SettingRow))}
+
+    @_guard
+    def due_count(self, now_ms: int) -> int:
+        with self._session() as s:
+            return (
+                s.scalar(
+                    select(func.count())
+                    .select_from(ProgressRow)
+                    .where(ProgressRow.due_ms <= now_ms)
+                )
+                or 0
+            )
+
+    @_guard
+    def new_cards_since(self, since_ms: int) -> int:
+        """How many cards were seen for the first time at or after `since_ms`."""
+        with self._session() as s:
+            return (
+                s.scalar(
+                    select(func.count())
+                    .select_from(ProgressRow)
+                    .where(ProgressRow.first_seen_ms >= since_ms)
+                )
+                or 0
+            )
+
+    # ---- content ----------------------------------------------------------------------
+
+    @_guard
+    def sync_library(self, items: Iterable[dict[str, Any]], digest: str) -> bool:
+        """Load the shipped library when it changed (its digest differs); True if it did."""
+        with self._session() as s, s.begin():
+            if s.scalar(select(Meta.value).where(Meta.key == "library_digest")) == digest:
+                return False
+            s.execute(delete(ContentRow).where(ContentRow.origin == "library"))
+            values = [_content_values({**item, "origin": "library"}) for item in items]
+            ids = [v["id"] for v in values]
+            for chunk in _chunks(ids):
+                s.execute(delete(ContentRow).where(ContentRow.id.in_(chunk)))
+            if values:
+                s.execute(insert(ContentRow), values)
+            s.merge(Meta(key="library_digest", value=digest))
+            return True
+
+    @_guard
+    def content(self, content_id: str) -> ContentItem | None:
+        with self._session() as s:
+            row = s.get(ContentRow, content_id)
+            return _item(row) if row else None
+
+    @_guard
+    def content_count(self) -> int:
+        with self._session() as s:
+            return s.scalar(select(func.count()).select_from(ContentRow)) or 0
+
+    @_guard
+    def pick_content(
+        self,
+        now_ms: int,
+        level: str | None = None,
+        category: str | None = None,
+        exclude: Sequence[str] = (),
+    ) -> ContentItem | None:
+        """The next item to practise: a due card first, then an unseen one, then the stalest."""
+        with self._session() as s:
+            base = select(ContentRow).outerjoin(
+                ProgressRow, ProgressRow.content_id == ContentRow.id
+            )
+            if level:
+                base = base.where(ContentRow.level == level)
+            if category:
+                base = base.where(ContentRow.category == category)
+            if exclude:
+                base = base.where(ContentRow.id.not_in(list(exclude)))
+            for query in (
+                base.where(ProgressRow.due_ms <= now_ms).order_by(ProgressRow.due_ms),
+                base.where(ProgressRow.content_id.is_(None)).order_by(func.random()),
+                base.order_by(ProgressRow.last_seen_ms),
+            ):
+                row = s.scalars(query.limit(1)).first()
+                if row is not None:
+                    return _item(row)
+            return None
+
+    @_guard
+    def due_items(self, now_ms: int, limit: int) -> list[tuple[ContentItem, Progress]]:
+        with self._session() as s:
+            rows = s.execute(
+                select(ContentRow, ProgressRow)
+                .join(ProgressRow, ProgressRow.content_id == ContentRow.id)
+                .where(ProgressRow.due_ms <= now_ms)
+                .order_by(ProgressRow.due_ms)
+                .limit(limit)
+            )
+            return [(_item(c), _progress_from_row(p)) for c, p in rows]
+
+    @_guard
+    def unseen_items(self, level: str | None, limit: int) -> list[ContentItem]:
+        with self._session() as s:
+            query = (
+                select(ContentRow)
+                .outerjoin(ProgressRow, ProgressRow.content_id == ContentRow.id)
+                .where(ProgressRow.content_id.is_(None))
+                .order_by(ContentRow.id)
+                .limit(limit)
+            )
+            if level:
+                query = query.where(ContentRow.level == level)
+            return [_item(r) for r in s.scalars(query)]
+
+    @_guard
+    def categories(self) -> list[str]:
+        with self._session() as s:
+            return list(
+                s.scalars(select(ContentRow.category).distinct().order_by(ContentRow.category))
+            )
+
+    @_guard
+    def mastery_by(self, column: str) -> list[tuple[str, int, int, int]]:
+        """(group, items, seen, mastered) per content level or category."""
+        col = {"level": ContentRow.level, "category": ContentRow.category}[column]
+        with self._session() as s:
+            rows = s.execute(
+                select(
+                    col,
+                    func.count(ContentRow.id),
+                    func.count(ProgressRow.content_id),
+                    func.coalesce(func.sum(ProgressRow.mastered), 0),
+                )
+                .outerjoin(ProgressRow, ProgressRow.content_id == ContentRow.id)
+                .group_by(col)
+                .order_by(col)
+            )
+            return [(g, int(n), int(seen), int(m)) for g, n, seen, m in rows]
+
+    # ---- sessions and their context ---------------------------------------------------
+
+    @_guard
+    def open_session(self, session_id: str, now_ms: int) -> None:
+        with self._session() as s, s.begin():
+            s.add(SessionRow(id=session_id, started_at=now_ms, ended_at=None))
+
+    @_guard
+    def end_session(self, session_id: str, now_ms: int) -> None:
+        """End a session and delete everything it kept (conversation turns)."""
+        with self._session() as s, s.begin():
+            s.execute(delete(SessionContextRow).where(SessionContextRow.session_id == session_id))
+            s.execute(update(SessionRow).where(SessionRow.id == session_id).values(ended_at=now_ms))
+
+    @_guard
+    def end_stale_sessions(self, now_ms: int) -> list[str]:
+        """Sessions that never logged out (a crash or a kill): end them and wipe their context."""
+        with self._session() as s, s.begin():
+            stale = list(s.scalars(select(SessionRow.id).where(SessionRow.ended_at.is_(None))))
+            if stale:
+                s.execute(delete(SessionContextRow).where(SessionContextRow.session_id.in_(stale)))
+                s.execute(
+                    update(SessionRow).where(SessionRow.id.in_(stale)).values(ended_at=now_ms)
+                )
+            return stale
+
+    @_guard
+    def add_context(self, session_id: str, role: str, content: str, now_ms: int) -> None:
+        with self._session() as s, s.begin():
+            s.add(
+                SessionContextRow(
+                    session_id=session_id, role=role, content=content, created_at=now_ms
+                )
+            )
+
+    @_guard
+    def context(self, session_id: str) -> list[tuple[str, str]]:
+        with self._session() as s:
+            rows = s.execute(
+                select(SessionContextRow.role, SessionContextRow.content)
+                .where(SessionContextRow.session_id == session_id)
+                .order_by(SessionContextRow.id)
+            )
+            return [(r, c) for r, c in rows]
+
+    # ---- documents (metadata only) and the evaluation cache ----------------------------
+
+    @_guard
+    def documents(self) -> list[DocumentRow]:
+        with self._session() as s:
+            return list(s.scalars(select(DocumentRow).order_by(DocumentRow.uploaded_at)))
+
+    @_guard
+    def cached_evaluation(self, key: str) -> dict[str, Any] | None:
+        with self._session() as s, s.begin():
+            row = s.get(EvaluationCacheRow, key)
+            if row is None:
+                return None
+            row.hit_count += 1
+            return json.loads(row.result)
+
+    @_guard
+    def cache_evaluation(
+        self, key: str, content_id: str, result: dict[str, Any], now_ms: int
+    ) -> None:
+        with self._session() as s, s.begin():
+            s.merge(
+                EvaluationCacheRow(
+                    key=key,
+                    content_id=content_id,
+                    result=json.dumps(result),
+                    created_at=now_ms,
+                    hit_count=0,
+                )
+            )
+
+
+def _added_item(e: Event) -> dict[str, Any]:
+    p = e.payload
+    return {
+        "id": p["content_id"],
+        "origin": "added",
+        "level": p.get("level", "intermediate"),
+        "category": p.get("category", "my_cards"),
+        "es": p["es"],
+        "en": p["en"],
+        "data": {"source": p.get("source", ""), "note": p.get("note", "")},
+        "added_hlc": e.hlc,
+    }
+
+
+def _check_file(path: Path) -> int:
+    """The schema version of an existing profile file (0 for none), read without writing.
+
+    Anything that is not an AIdioma profile is refused before a single byte is changed.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return 0
+    with path.open("rb") as handle:
+        if handle.read(16) != _SQLITE_HEADER:
+            raise DatabaseForeign(
+                f"{path} is not an AIdioma profile (it is not a database file). "
+                "It was left untouched."
+            )
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise _store_error(exc, path) from exc
+    if app_id != APPLICATION_ID and (version or tables):
+        raise DatabaseForeign(
+            f"{path} is a database of another program, not an AIdioma profile. "
+            "It was left untouched."
+        )
+    if version > LATEST:
+        raise DatabaseTooNew(
+            f"{path} was written by a newer version of AIdioma (schema {version}, this version "
+            f"knows {LATEST}). Update the app; the file was left untouched."
+        )
+    return int(version)
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()

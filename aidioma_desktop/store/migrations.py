@@ -1,0 +1,114 @@
+"""Versioned schema: each step is plain SQL, applied in order when a database opens.
+
+PRAGMA user_version holds the version reached; PRAGMA application_id marks the file as ours, so
+a foreign SQLite file is refused instead of being written into.
+"""
+
+from __future__ import annotations
+
+APPLICATION_ID = 0x41494449  # "AIDI"
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema: profile, activity stream, content and projections, sessions.
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE profile (
+        id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        password_hash TEXT
+    );
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        hlc TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        tz_offset_min INTEGER NOT NULL,
+        v INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        content_id TEXT
+    );
+    CREATE INDEX ix_events_order ON events (hlc, id);
+    CREATE INDEX ix_events_content ON events (content_id, hlc, id) WHERE content_id IS NOT NULL;
+    CREATE TABLE content (
+        id TEXT PRIMARY KEY,
+        origin TEXT NOT NULL,
+        level TEXT NOT NULL,
+        category TEXT NOT NULL,
+        es TEXT NOT NULL,
+        en TEXT NOT NULL,
+        data TEXT NOT NULL,
+        added_hlc TEXT
+    );
+    CREATE INDEX ix_content_pick ON content (level, category);
+    CREATE TABLE progress (
+        content_id TEXT PRIMARY KEY,
+        attempts INTEGER NOT NULL,
+        reviews INTEGER NOT NULL,
+        best_score INTEGER NOT NULL,
+        score_sum INTEGER NOT NULL,
+        first_seen_ms INTEGER NOT NULL,
+        last_seen_ms INTEGER NOT NULL,
+        card TEXT,
+        due_ms INTEGER,
+        mastered INTEGER NOT NULL,
+        lapses INTEGER NOT NULL,
+        last_hlc TEXT NOT NULL,
+        last_id TEXT NOT NULL
+    );
+    CREATE INDEX ix_progress_due ON progress (due_ms);
+    CREATE TABLE day_stats (
+        day TEXT PRIMARY KEY,
+        practice_ms INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        score_sum INTEGER NOT NULL,
+        hints_used INTEGER NOT NULL,
+        reviews INTEGER NOT NULL,
+        readings INTEGER NOT NULL,
+        conversations INTEGER NOT NULL,
+        correct INTEGER NOT NULL
+    );
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        hlc TEXT NOT NULL,
+        event_id TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER
+    );
+    CREATE TABLE session_context (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        content TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX ix_context_session ON session_context (session_id);
+    """,
+    # 2: uploaded-document metadata (never the content) and the evaluation cache.
+    """
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        session_id TEXT,
+        filename TEXT NOT NULL,
+        file_type TEXT NOT NULL,
+        uploaded_at INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        error TEXT
+    );
+    CREATE TABLE evaluation_cache (
+        key TEXT PRIMARY KEY,
+        content_id TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        hit_count INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX ix_cache_content ON evaluation_cache (content_id);
+    """,
+]
+
+LATEST = len(MIGRATIONS)

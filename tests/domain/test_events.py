@@ -1,0 +1,92 @@
+import pytest
+
+from aidioma_desktop.domain.events import Event, EventError, validate_payload
+from aidioma_desktop.domain.hlc import Hlc
+from aidioma_desktop.domain.ids import uuid7
+
+
+def practice(**changes):
+    payload = {
+        "content_id": "food.001",
+        "direction": "es-en",
+        "answer": "I eat bread",
+        "score": 90,
+        "verdict": "correct",
+        "hints_used": 0,
+        "duration_ms": 4000,
+        "retention": 0.9,
+        "fuzz": False,
+    }
+    return payload | changes
+
+
+def test_a_valid_payload_passes_unchanged():
+    assert validate_payload("practice.attempted", practice()) == practice()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"score": 101}, "payload.score"),
+        ({"score": "90"}, "payload.score"),
+        ({"direction": "fr-en"}, "payload.direction"),
+        ({"verdict": "great"}, "payload.verdict"),
+        ({"retention": float("nan")}, "payload.retention"),
+        ({"answer": "x" * 2001}, "payload.answer"),
+        ({"hints_used": True}, "payload.hints_used"),
+    ],
+)
+def test_a_bad_field_is_named_in_the_error(change, field):
+    with pytest.raises(EventError, match=field.replace(".", r"\.")):
+        validate_payload("practice.attempted", practice(**change))
+
+
+def test_missing_and_unknown_fields_are_named():
+    payload = practice()
+    del payload["score"]
+    with pytest.raises(EventError, match="payload.score: missing"):
+        validate_payload("practice.attempted", payload)
+    with pytest.raises(EventError, match="payload.colour: not a field"):
+        validate_payload("practice.attempted", practice(colour="red"))
+
+
+def test_settings_are_validated_per_key():
+    assert validate_payload("setting.changed", {"key": "daily_goal", "value": 20})["value"] == 20
+    with pytest.raises(EventError, match=r"payload.value \(day_starts_at\)"):
+        validate_payload("setting.changed", {"key": "day_starts_at", "value": 25})
+    with pytest.raises(EventError, match="payload.key"):
+        validate_payload("setting.changed", {"key": "is_admin", "value": True})
+
+
+def test_envelope_round_trips_and_rejects_a_bad_clock():
+    event = Event(
+        uuid7(),
+        "practice.attempted",
+        Hlc(5, 0, "d1").render(),
+        "d1",
+        1_700_000_000_123,
+        60,
+        practice(),
+    )
+    assert Event.from_dict(event.to_dict()) == event
+    broken = event.to_dict() | {"hlc": "yesterday"}
+    with pytest.raises(EventError, match="hlc"):
+        Event.from_dict(broken)
+    with pytest.raises(EventError, match="occurred_at"):
+        Event.from_dict(event.to_dict() | {"occurred_at": "last tuesday"})
+
+
+def test_events_from_a_newer_app_are_kept_but_not_understood():
+    data = {
+        "id": uuid7(),
+        "kind": "pronunciation.scored",
+        "hlc": Hlc(5, 0, "d1").render(),
+        "device_id": "d1",
+        "occurred_at": 5,
+        "tz_offset_min": 0,
+        "v": 3,
+        "payload": {"x": 1},
+    }
+    event = Event.from_dict(data)
+    assert not event.known
+    assert event.payload == {"x": 1}

@@ -1,0 +1,83 @@
+"""Profiles, login and logout, as a family member uses them."""
+
+from __future__ import annotations
+
+import pytest
+
+from aidioma_desktop.domain.errors import AppError
+from aidioma_desktop.services.session import LoginError, SessionService
+
+
+def test_each_profile_is_its_own_database_file(service: SessionService, paths):
+    service.create_profile("Ana", level="beginner")
+    service.create_profile("Luis", level="advanced", target_language="en", primary_language="es")
+    names = [(p.display_name, p.level, p.target_language) for p in service.profiles()]
+    assert names == [("Ana", "beginner", "es"), ("Luis", "advanced", "en")]
+    assert len(list(paths.profiles.glob("*.aidioma"))) == 2
+
+
+def test_names_are_unique_and_fields_validated(service: SessionService):
+    service.create_profile("Ana")
+    with pytest.raises(LoginError, match="already exists"):
+        service.create_profile("ana")
+    with pytest.raises(AppError, match="display_name"):
+        service.create_profile("x" * 61)
+    with pytest.raises(AppError, match="must differ"):
+        service.create_profile("Eva", primary_language="es", target_language="es")
+
+
+def test_a_password_protects_a_profile_and_is_stored_only_as_an_argon2_hash(service, paths):
+    service.create_profile("Marta", password="correct horse")
+    with pytest.raises(LoginError, match="needs its password"):
+        service.login("Marta")
+    with pytest.raises(LoginError, match="not right"):
+        service.login("Marta", "wrong")
+    learner = service.login("Marta", "correct horse")
+    service.logout(learner)
+    raw = next(paths.profiles.glob("*.aidioma")).read_bytes()
+    assert b"correct horse" not in raw
+    assert b"$argon2id$" in raw
+
+
+def test_an_unknown_profile_is_a_clear_error(service: SessionService):
+    with pytest.raises(LoginError, match="no profile called 'Nobody'"):
+        service.login("Nobody")
+
+
+def test_logout_deletes_the_session_context(service: SessionService, paths):
+    service.create_profile("Ana")
+    learner = service.login("Ana")
+    learner.db.add_context(learner.session_id, "user", "MARKER-tutor-turn-7781", 1)
+    assert learner.db.context(learner.session_id)
+    session_id = learner.session_id
+    service.logout(learner)
+    again = service.login("Ana")
+    assert again.db.context(session_id) == []
+    service.logout(again)
+    for f in paths.data.rglob("*"):
+        if f.is_file():
+            assert b"MARKER-tutor-turn-7781" not in f.read_bytes(), f
+
+
+def test_a_session_that_never_logged_out_is_wiped_at_the_next_start(service: SessionService):
+    service.create_profile("Ana")
+    crashed = service.login("Ana")
+    crashed.db.add_context(crashed.session_id, "assistant", "left behind", 1)
+    crashed_session = crashed.session_id
+    crashed.close()  # the app died: no logout
+    after = service.login("Ana")
+    assert after.db.context(crashed_session) == []
+    service.logout(after)
+
+
+def test_settings_changes_are_events_and_survive_reopening(service: SessionService):
+    service.create_profile("Ana")
+    learner = service.login("Ana")
+    learner.change_setting("daily_goal", 25)
+    learner.change_setting("daily_goal", 25)  # no change, no event
+    count = learner.db.event_count()
+    service.logout(learner)
+    again = service.login("Ana")
+    assert again.settings()["daily_goal"] == 25
+    assert again.db.event_count() == count
+    service.logout(again)

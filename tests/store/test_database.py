@@ -1,0 +1,160 @@
+"""The profile database file: migrations, pragmas, and refusing files that are not ours."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from aidioma_desktop.domain.events import Event
+from aidioma_desktop.domain.hlc import Hlc
+from aidioma_desktop.domain.ids import uuid7
+from aidioma_desktop.store.database import (
+    DatabaseBusy,
+    DatabaseForeign,
+    DatabaseTooNew,
+    ProfileDatabase,
+    StoreError,
+)
+from aidioma_desktop.store.migrations import LATEST
+from aidioma_desktop.store.models import Base
+
+T0 = 1_795_341_600_000
+
+
+def goal_event(value: int, wall: int = T0) -> Event:
+    return Event(
+        uuid7(wall),
+        "setting.changed",
+        Hlc(wall, 0, "dev").render(),
+        "dev",
+        wall,
+        0,
+        {"key": "daily_goal", "value": value},
+    )
+
+
+def test_a_new_database_has_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path):
+    db = ProfileDatabase.open(tmp_path / "p.aidioma", create=True)
+    with db._engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    assert db.schema_version == LATEST
+    db.close()
+
+
+def test_the_orm_models_match_the_migrated_schema(tmp_path: Path):
+    path = tmp_path / "p.aidioma"
+    ProfileDatabase.open(path, create=True).close()
+    conn = sqlite3.connect(path)
+    for table in Base.metadata.sorted_tables:
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table.name})")}
+        assert columns == set(table.columns.keys()), table.name
+    conn.close()
+
+
+def test_a_database_of_the_first_schema_version_is_upgraded_with_its_data(tmp_path: Path):
+    path = tmp_path / "old.aidioma"
+    old = ProfileDatabase.open(path, create=True, schema=1)  # as the first release wrote it
+    old.append([goal_event(25)])
+    old.close()
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
+
+    upgraded = ProfileDatabase.open(path)
+    assert upgraded.schema_version == LATEST
+    assert upgraded.settings()["daily_goal"] == 25
+    assert upgraded.event_count() == 1
+    assert upgraded.documents() == []  # a table that arrived in version 2
+    upgraded.close()
+
+
+def test_a_damaged_file_is_refused_and_left_untouched(tmp_path: Path):
+    path = tmp_path / "broken.aidioma"
+    garbage = b"PK\x03\x04 this is a zip file, not a profile" * 100
+    path.write_bytes(garbage)
+    with pytest.raises(DatabaseForeign, match="not an AIdioma profile"):
+        ProfileDatabase.open(path)
+    assert path.read_bytes() == garbage
+
+
+def test_a_corrupted_profile_gives_a_clear_error(tmp_path: Path):
+    path = tmp_path / "p.aidioma"
+    db = ProfileDatabase.open(path, create=True)
+    db.append([goal_event(12)])
+    db.close()
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # scribble over the schema page
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="damaged|could not be read|not an AIdioma"):
+        ProfileDatabase.open(path).settings()
+    assert path.read_bytes() == before
+
+
+def test_another_programs_sqlite_file_is_not_written_into(tmp_path: Path):
+    path = tmp_path / "other.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseForeign, match="another program"):
+        ProfileDatabase.open(path)
+    assert path.read_bytes() == before
+
+
+def test_a_file_from_a_newer_app_version_is_refused(tmp_path: Path):
+    path = tmp_path / "p.aidioma"
+    ProfileDatabase.open(path, create=True).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseTooNew, match="newer version"):
+        ProfileDatabase.open(path)
+
+
+def test_a_locked_database_says_so_and_loses_nothing(tmp_path: Path):
+    path = tmp_path / "p.aidioma"
+    db = ProfileDatabase.open(path, create=True)
+    db.append([goal_event(12)])
+    import aidioma_desktop.store.database as database
+
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN EXCLUSIVE")
+    original = database.BUSY_TIMEOUT_MS
+    try:
+        database.BUSY_TIMEOUT_MS = 50
+        fast = ProfileDatabase.open(path)
+        with pytest.raises(DatabaseBusy, match="in use"):
+            fast.append([goal_event(30, T0 + 1000)])
+        fast.close()
+    finally:
+        database.BUSY_TIMEOUT_MS = original
+        holder.rollback()
+        holder.close()
+    assert db.settings()["daily_goal"] == 12
+    db.append([goal_event(30, T0 + 1000)])  # once released, the same write goes through
+    assert db.settings()["daily_goal"] == 30
+    db.close()
+
+
+def test_appending_is_idempotent(tmp_path: Path):
+    db = ProfileDatabase.open(tmp_path / "p.aidioma", create=True)
+    event = goal_event(40)
+    assert len(db.append([event, event]).new) == 1
+    assert db.append([event]).new == []
+    assert db.event_count() == 1
+    db.close()
+
+
+def test_writes_from_another_thread_are_seen(tmp_path: Path):
+    db = ProfileDatabase.open(tmp_path / "p.aidioma", create=True)
+    worker = threading.Thread(target=db.append, args=([goal_event(77)],))
+    worker.start()
+    worker.join()
+    assert db.settings()["daily_goal"] == 77
+    db.close()

@@ -1,0 +1,103 @@
+"""The `aidioma` command as a person uses it in a terminal (real processes, real files)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def aidioma(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("AIDIOMA_PROFILE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "aidioma_desktop", "--data-dir", str(data), *args],
+        input=stdin, capture_output=True, text=True, env=env, timeout=120,
+    )
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    done = aidioma(folder, "profiles", "create", "Ana", "--level", "beginner")
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def test_profiles_are_created_and_listed(data: Path):
+    listed = aidioma(data, "profiles")
+    assert listed.returncode == 0
+    assert listed.stdout.startswith("Ana\tbeginner\tlearning es")
+
+
+def test_a_practice_round_in_the_terminal(data: Path):
+    answers = "?\nI do not know\n" + "s\n" + "q\n"
+    done = aidioma(data, "practice", "--count", "3", "--level", "beginner", stdin=answers)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Translate into English:" in out
+    assert "Hint 1/" in out
+    assert "Accepted:" in out and "Comes back in" in out
+    assert "Skipped. One answer:" in out
+    assert "Round done: 1 sentences" in out
+    stats = json.loads(aidioma(data, "stats", "--json").stdout)
+    assert stats["done_today"] == 1 and stats["streak"] == 1 and stats["today_done"]
+
+
+def test_review_in_the_terminal(data: Path):
+    done = aidioma(data, "review", "--limit", "2", stdin="\n3\n\n5\n1\n")
+    assert done.returncode == 0, done.stderr
+    assert "0 due, 2 new." in done.stdout
+    assert "Type 1, 2, 3 or 4." in done.stdout
+    assert "All reviews done for now." in done.stdout
+    assert json.loads(aidioma(data, "stats", "--json").stdout)["done_today"] == 2
+
+
+def test_export_writes_all_data_as_json(data: Path, tmp_path: Path):
+    aidioma(data, "review", "--limit", "1", stdin="\n4\n")
+    target = tmp_path / "ana.json"
+    done = aidioma(data, "export", "-o", str(target))
+    assert done.returncode == 0, done.stderr
+    exported = json.loads(target.read_text(encoding="utf-8"))
+    assert exported["format"] == "aidioma-profile-export"
+    assert exported["settings"]["display_name"] == "Ana"
+    assert [e["kind"] for e in exported["events"]].count("review.graded") == 1
+    assert len(exported["progress"]) == 1
+    assert "password" not in json.dumps(exported["profile"]).replace("has_password", "")
+
+
+def test_batch_grading_prints_one_line_per_item(tmp_path: Path):
+    lines = [
+        {"id": "a", "direction": "es-en", "source": "Tengo hambre.", "references": ["I am hungry."], "answer": "I'm hungry"},
+        {"id": "b", "direction": "en-es", "source": "She is tired.", "references": ["Está cansada."], "answer": "Esta cansada"},
+        {"id": "c", "direction": "xx", "references": ["x"], "answer": "x"},
+    ]
+    source = tmp_path / "items.jsonl"
+    source.write_text("\n".join(json.dumps(x) for x in lines) + "\n{broken\n", encoding="utf-8")
+    done = aidioma(tmp_path, "grade", "--jsonl", str(source))
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r.get("verdict") for r in results] == ["correct", "almost", None, None]
+    assert results[1]["errors"][0]["kind"] == "missing_accent"
+    assert "direction" in results[2]["error"] and "not JSON" in results[3]["error"]
+    assert done.returncode == 1  # some lines could not be graded
+
+
+def test_a_damaged_profile_gives_a_message_not_a_traceback(data: Path):
+    profile = next((data / "profiles").glob("*.aidioma"))
+    profile.write_bytes(b"\x00garbage" * 1000)
+    done = aidioma(data, "stats")
+    assert done.returncode == 1
+    assert "not an AIdioma profile" in done.stderr and "left untouched" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert profile.read_bytes() == b"\x00garbage" * 1000
+
+
+def test_an_unknown_profile_and_a_missing_file_are_clear_errors(data: Path, tmp_path: Path):
+    done = aidioma(data, "--profile", "Zoe", "stats")
+    assert done.returncode == 1 and "no profile called 'Zoe'" in done.stderr
+    done = aidioma(data, "grade", "--jsonl", str(tmp_path / "missing.jsonl"))
+    assert done.returncode == 1 and "Could not read" in done.stderr and "Traceback" not in done.stderr
