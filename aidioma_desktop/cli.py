@@ -235,7 +235,8 @@ def cmd_profiles(service: SessionService, args: argparse.Namespace) -> int:
             password=password,
         )
         print(
-            f"Created profile '{summary.display_name}' ({summary.level}, learning {summary.target_language})."
+            f"Created profile '{summary.display_name}' "
+            f"({summary.level}, learning {summary.target_language})."
         )
         return 0
     profiles = service.profiles()
@@ -260,7 +261,8 @@ def cmd_practice(learner: Learner, args: argparse.Namespace) -> int:
             break
         target = "English" if item.direction.endswith("en") else "Spanish"
         print(
-            f"\n{out.dim(f'{done + 1}/{args.count}  ·  {item.sentence.category} · {item.sentence.level}')}"
+            "\n"
+            + out.dim(f"{done + 1}/{args.count} · {item.sentence.category} · {item.sentence.level}")
         )
         print(f"Translate into {target}:  {out.bold(item.prompt)}")
         hints_used = 0
@@ -327,7 +329,8 @@ def _round_summary(scores: list[int], out: Style) -> None:
     if scores:
         print(
             out.bold(
-                f"\nRound done: {len(scores)} sentences, average score {sum(scores) / len(scores):.0f}."
+                f"\nRound done: {len(scores)} sentences, "
+                f"average score {sum(scores) / len(scores):.0f}."
             )
         )
 
@@ -340,7 +343,8 @@ def cmd_review(learner: Learner, args: argparse.Namespace) -> int:
         print("Nothing to review right now. Well done!")
         return 0
     print(
-        f"{queue.due} due, {queue.new} new.  Enter = show answer, then 1 Again · 2 Hard · 3 Good · 4 Easy (q = stop)"
+        f"{queue.due} due, {queue.new} new.  Enter = show answer, "
+        "then 1 Again · 2 Hard · 3 Good · 4 Easy (q = stop)"
     )
     for i, card in enumerate(queue.cards, 1):
         print(f"\n{out.dim(f'{i}/{len(queue.cards)}')}  {out.bold(card.front)}")
@@ -366,7 +370,8 @@ def _print_stats(learner: Learner, out: Style) -> None:
     d = StatsService(learner).dashboard()
     flame = "🔥" if d.streak.today_done else "·"
     print(
-        f"\n{out.bold(learner.settings()['display_name'])}  {flame} streak {d.streak.current} day(s)"
+        f"\n{out.bold(learner.settings()['display_name'])}  "
+        f"{flame} streak {d.streak.current} day(s)"
         f" (best {d.streak.longest})  ·  today {d.done_today}/{d.goal}"
         f"{' ✓' if d.goal_met else ''}  ·  {d.reviews_due} review(s) due"
     )

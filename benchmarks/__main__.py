@@ -20,10 +20,15 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     args = parser.parse_args()
     for area in args.areas or list(AREAS):
-        run: Callable[[], Iterator[tuple[str, float, str]]] = importlib.import_module(AREAS[area]).run
+        run: Callable[[], Iterator[tuple[str, float, str]]] = importlib.import_module(
+            AREAS[area]
+        ).run
         for metric, value, unit in run():
             if args.json:
-                print(json.dumps({"metric": metric, "value": round(value, 3), "unit": unit}), flush=True)
+                print(
+                    json.dumps({"metric": metric, "value": round(value, 3), "unit": unit}),
+                    flush=True,
+                )
             else:
                 print(f"{metric:28} {value:12.3f} {unit}", flush=True)
     return 0

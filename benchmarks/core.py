@@ -25,7 +25,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def learner_answers(library: ContentLibrary, rng: random.Random) -> list[tuple[str, tuple[str, ...], str]]:
+def learner_answers(
+    library: ContentLibrary, rng: random.Random
+) -> list[tuple[str, tuple[str, ...], str]]:
     """Realistic answers: exact, a dropped word, a lost accent, a swapped pair, a typo."""
     cases = []
     for s in library.sentences.values():

@@ -12,7 +12,9 @@ DAY_MS = 86_400_000
 T_END = 1_795_341_600_000  # 2026-11-22 10:00 UTC
 
 
-def activity(n: int, content_ids: list[str], device: str = "bench-device", seed: int = 7) -> list[Event]:
+def activity(
+    n: int, content_ids: list[str], device: str = "bench-device", seed: int = 7
+) -> list[Event]:
     """`n` events of one learner over about three years: practice, reviews, a few settings."""
     rng = random.Random(seed)
     days = max(1, min(1100, n // 30))
@@ -32,14 +34,26 @@ def activity(n: int, content_ids: list[str], device: str = "bench-device", seed:
             verdict = "correct" if score >= 90 else "almost" if score >= 60 else "wrong"
             kind = "practice.attempted"
             payload = {
-                "content_id": cid, "direction": rng.choice(["es-en", "en-es"]),
-                "answer": "una respuesta de ejemplo", "score": score, "verdict": verdict,
-                "hints_used": rng.randint(0, 2), "duration_ms": rng.randint(3000, 60000),
-                "retention": 0.9, "fuzz": True,
+                "content_id": cid,
+                "direction": rng.choice(["es-en", "en-es"]),
+                "answer": "una respuesta de ejemplo",
+                "score": score,
+                "verdict": verdict,
+                "hints_used": rng.randint(0, 2),
+                "duration_ms": rng.randint(3000, 60000),
+                "retention": 0.9,
+                "fuzz": True,
             }
         else:
             kind = "review.graded"
-            payload = {"content_id": cid, "rating": rng.randint(1, 4),
-                       "duration_ms": rng.randint(2000, 20000), "retention": 0.9, "fuzz": True}
-        events.append(Event(uuid7(at, rng.randbytes(10)), kind, clock.render(), device, at, 60, payload))
+            payload = {
+                "content_id": cid,
+                "rating": rng.randint(1, 4),
+                "duration_ms": rng.randint(2000, 20000),
+                "retention": 0.9,
+                "fuzz": True,
+            }
+        events.append(
+            Event(uuid7(at, rng.randbytes(10)), kind, clock.render(), device, at, 60, payload)
+        )
     return events

@@ -1,1 +1,4 @@
-"""The family sync server (FastAPI). Arrives with the sync issue; protocol.py will own the wire types."""
+"""The family sync server (FastAPI); arrives with the sync issue.
+
+protocol.py will own the wire types both sides import.
+"""

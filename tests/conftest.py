@@ -10,10 +10,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from aidioma_desktop.services.clock import ManualClock  # noqa: E402
-from aidioma_desktop.services.content import ContentLibrary  # noqa: E402
-from aidioma_desktop.services.session import Learner, SessionService  # noqa: E402
-from aidioma_desktop.store.paths import AppPaths  # noqa: E402
+from aidioma_desktop.services.clock import ManualClock
+from aidioma_desktop.services.content import ContentLibrary
+from aidioma_desktop.services.session import Learner, SessionService
+from aidioma_desktop.store.paths import AppPaths
 
 # Sunday 2026-11-22 10:00 UTC
 T0 = 1_795_341_600_000

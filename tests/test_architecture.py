@@ -15,7 +15,11 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("lint-imports", path=bin_dir)
     assert exe, "import-linter is not installed in this environment"
     return subprocess.run(
-        [exe, "--no-cache"], cwd=root, capture_output=True, text=True, timeout=300,
+        [exe, "--no-cache"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={"PYTHONPATH": str(root), "PATH": bin_dir},
     )
 
@@ -28,8 +32,11 @@ def test_every_layering_contract_is_kept():
 
 def test_a_domain_module_that_touches_the_database_breaks_the_contract(tmp_path: Path):
     copy = tmp_path / "repo"
-    shutil.copytree(ROOT / "aidioma_desktop", copy / "aidioma_desktop",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "aidioma_desktop",
+        copy / "aidioma_desktop",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
     (copy / "aidioma_desktop" / "domain" / "leak.py").write_text(
         "import sqlite3\nfrom aidioma_desktop.services import session\n"

@@ -16,7 +16,11 @@ def aidioma(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProc
     env.pop("AIDIOMA_PROFILE", None)
     return subprocess.run(
         [sys.executable, "-m", "aidioma_desktop", "--data-dir", str(data), *args],
-        input=stdin, capture_output=True, text=True, env=env, timeout=120,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
@@ -72,8 +76,20 @@ def test_export_writes_all_data_as_json(data: Path, tmp_path: Path):
 
 def test_batch_grading_prints_one_line_per_item(tmp_path: Path):
     lines = [
-        {"id": "a", "direction": "es-en", "source": "Tengo hambre.", "references": ["I am hungry."], "answer": "I'm hungry"},
-        {"id": "b", "direction": "en-es", "source": "She is tired.", "references": ["Está cansada."], "answer": "Esta cansada"},
+        {
+            "id": "a",
+            "direction": "es-en",
+            "source": "Tengo hambre.",
+            "references": ["I am hungry."],
+            "answer": "I'm hungry",
+        },
+        {
+            "id": "b",
+            "direction": "en-es",
+            "source": "She is tired.",
+            "references": ["Está cansada."],
+            "answer": "Esta cansada",
+        },
         {"id": "c", "direction": "xx", "references": ["x"], "answer": "x"},
     ]
     source = tmp_path / "items.jsonl"
@@ -100,4 +116,6 @@ def test_an_unknown_profile_and_a_missing_file_are_clear_errors(data: Path, tmp_
     done = aidioma(data, "--profile", "Zoe", "stats")
     assert done.returncode == 1 and "no profile called 'Zoe'" in done.stderr
     done = aidioma(data, "grade", "--jsonl", str(tmp_path / "missing.jsonl"))
-    assert done.returncode == 1 and "Could not read" in done.stderr and "Traceback" not in done.stderr
+    assert (
+        done.returncode == 1 and "Could not read" in done.stderr and "Traceback" not in done.stderr
+    )

@@ -20,8 +20,20 @@ def test_at_least_400_sentences_in_12_categories_and_every_level(library: Conten
     assert len(library.sentences) >= 400
     per_category = Counter(s.category for s in library.sentences.values())
     assert len(per_category) >= 12
-    for category in ("daily_life", "travel", "food", "work", "family", "health", "shopping",
-                     "weather", "school", "feelings", "time", "directions"):
+    for category in (
+        "daily_life",
+        "travel",
+        "food",
+        "work",
+        "family",
+        "health",
+        "shopping",
+        "weather",
+        "school",
+        "feelings",
+        "time",
+        "directions",
+    ):
         assert per_category[category] >= 20, category
     levels = Counter(s.level for s in library.sentences.values())
     assert all(levels[level] >= 80 for level in ("beginner", "intermediate", "advanced"))
@@ -34,8 +46,10 @@ def test_every_sentence_has_translations_hints_and_grammar_both_ways(library: Co
         for direction in ("es-en", "en-es"):
             assert 2 <= len(s.hints[direction]) <= 3, s.id
             # A hint helps; it never hands over the whole answer.
-            assert all(h.strip(" .").lower() != s.references(direction)[0].strip(" .").lower()
-                       for h in s.hints[direction]), s.id
+            assert all(
+                h.strip(" .").lower() != s.references(direction)[0].strip(" .").lower()
+                for h in s.hints[direction]
+            ), s.id
         assert 1 <= len(s.grammar) <= 3
 
 

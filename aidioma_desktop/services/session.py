@@ -23,6 +23,7 @@ from ..domain.ids import uuid7
 from ..domain.learning_day import learning_day
 from ..domain.projections import default_settings
 from ..store.database import ProfileDatabase, StoreError
+from ..store.locks import ProfileLock
 from ..store.paths import AppPaths
 from .clock import Clock, SystemClock
 from .content import ContentLibrary
@@ -61,6 +62,7 @@ class Learner:
         self._hlc = Hlc.parse(last) if last else zero(self.device_id)
         self._hlc = Hlc(self._hlc.wall_ms, self._hlc.counter, self.device_id)
         self.session_id: str | None = None
+        self.lock: ProfileLock | None = None
 
     def settings(self) -> dict[str, Any]:
         return default_settings() | self.db.settings()
@@ -108,6 +110,8 @@ class Learner:
 
     def close(self) -> None:
         self.db.close()
+        if self.lock is not None:
+            self.lock.release()
 
 
 class SessionService:
@@ -196,7 +200,13 @@ class SessionService:
 
     def login(self, name_or_id: str, password: str | None = None) -> Learner:
         summary = self.find(name_or_id)
-        db = ProfileDatabase.open(summary.path)
+        lock = ProfileLock(self.paths.data / "locks" / f"{summary.id}.lock")
+        lock.acquire(summary.display_name)
+        try:
+            db = ProfileDatabase.open(summary.path)
+        except BaseException:
+            lock.release()
+            raise
         try:
             profile = db.profile()
             assert profile is not None
@@ -212,9 +222,11 @@ class SessionService:
             db.sync_library(self.library.store_items(), self.library.digest)
             learner = Learner(db, self.clock, self.library)
             learner.session_id = uuid7(now)
+            learner.lock = lock
             db.open_session(learner.session_id, now)
         except BaseException:
             db.close()
+            lock.release()
             raise
         return learner
 

@@ -44,9 +44,9 @@ def test_a_bad_field_is_named_in_the_error(change, field):
 def test_missing_and_unknown_fields_are_named():
     payload = practice()
     del payload["score"]
-    with pytest.raises(EventError, match="payload.score: missing"):
+    with pytest.raises(EventError, match=r"payload.score: missing"):
         validate_payload("practice.attempted", payload)
-    with pytest.raises(EventError, match="payload.colour: not a field"):
+    with pytest.raises(EventError, match=r"payload.colour: not a field"):
         validate_payload("practice.attempted", practice(colour="red"))
 
 
@@ -54,7 +54,7 @@ def test_settings_are_validated_per_key():
     assert validate_payload("setting.changed", {"key": "daily_goal", "value": 20})["value"] == 20
     with pytest.raises(EventError, match=r"payload.value \(day_starts_at\)"):
         validate_payload("setting.changed", {"key": "day_starts_at", "value": 25})
-    with pytest.raises(EventError, match="payload.key"):
+    with pytest.raises(EventError, match=r"payload.key"):
         validate_payload("setting.changed", {"key": "is_admin", "value": True})
 
 

@@ -56,7 +56,7 @@ def test_empty_or_huge_answers_are_refused_and_nothing_is_recorded(learner, answ
     practice = PracticeService(learner)
     item = practice.next_item()
     before = learner.db.event_count()
-    with pytest.raises(PracticeError, match="Type your translation|characters long"):
+    with pytest.raises(PracticeError, match=r"Type your translation|characters long"):
         practice.submit(item, answer)
     assert learner.db.event_count() == before
 

@@ -81,3 +81,16 @@ def test_settings_changes_are_events_and_survive_reopening(service: SessionServi
     assert again.settings()["daily_goal"] == 25
     assert again.db.event_count() == count
     service.logout(again)
+
+
+def test_a_profile_opens_in_one_place_at_a_time(service: SessionService):
+    from aidioma_desktop.store.locks import ProfileInUse
+
+    service.create_profile("Ana")
+    first = service.login("Ana")
+    first.db.add_context(first.session_id, "user", "still talking", 1)
+    with pytest.raises(ProfileInUse, match="already open"):
+        service.login("Ana")
+    assert first.db.context(first.session_id)  # the open session was not wiped
+    service.logout(first)
+    service.logout(service.login("Ana"))  # released at logout

@@ -89,7 +89,7 @@ def test_a_corrupted_profile_gives_a_clear_error(tmp_path: Path):
     data[100:4096] = b"\xff" * (4096 - 100)  # scribble over the schema page
     path.write_bytes(bytes(data))
     before = path.read_bytes()
-    with pytest.raises(StoreError, match="damaged|could not be read|not an AIdioma"):
+    with pytest.raises(StoreError, match=r"damaged|could not be read|not an AIdioma"):
         ProfileDatabase.open(path).settings()
     assert path.read_bytes() == before
 
