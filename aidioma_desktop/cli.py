@@ -1,5 +1,5 @@
-"""`aidioma`: the entry point. With no command it opens the app; commands make the core
-usable and scriptable from a terminal."""
+"""`aidioma`: the entry point. With no command it opens the desktop app; commands make the
+core usable and scriptable from a terminal."""
 
 from __future__ import annotations
 
@@ -125,13 +125,13 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "grade":
         return grade_jsonl(args.jsonl, sys.stdout)
+    if args.command is None:
+        return run_app(AppPaths.resolve(args.data_dir), args.profile)
     service = SessionService(AppPaths.resolve(args.data_dir))
     for problem in service.library.problems:
         print(f"aidioma: {problem}", file=sys.stderr)
     if args.command == "profiles":
         return cmd_profiles(service, args)
-    if args.command is None:
-        return run_app(service, args)
     with logged_in(service, args.profile) as learner:
         handler: Callable[[Learner, argparse.Namespace], int] = {
             "practice": cmd_practice,
@@ -142,25 +142,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return handler(learner, args)
 
 
-def run_app(service: SessionService, args: argparse.Namespace) -> int:
-    """The app. Until the desktop window lands, a terminal home: practise, review, stats."""
-    out = Style(sys.stdout)
-    print(out.bold(f"AIdioma {__version__}") + " — practise Spanish and English, offline.")
-    if not service.profiles():
-        print("No profiles yet. Let's create yours.")
-        _create_interactively(service)
-    with logged_in(service, args.profile) as learner:
-        while True:
-            _print_stats(learner, out)
-            choice = _ask("\n[p] practise  [r] review  [s] stats  [q] quit > ").strip().lower()
-            if choice in ("q", "quit", ""):
-                return 0
-            if choice == "p":
-                cmd_practice(
-                    learner, argparse.Namespace(level=None, category=None, direction=None, count=10)
-                )
-            elif choice == "r":
-                cmd_review(learner, argparse.Namespace(limit=50))
+def run_app(paths: AppPaths, profile: str | None) -> int:
+    """The desktop app (imported here: only the entry point imports the UI)."""
+    try:
+        from .ui.app import run
+    except ImportError as exc:
+        raise AppError(
+            f"The desktop app cannot start here ({exc}). The terminal commands still work: "
+            "aidioma --help"
+        ) from exc
+    return run(paths, profile or os.environ.get("AIDIOMA_PROFILE"))
 
 
 @contextmanager
@@ -200,23 +191,6 @@ def _ask(prompt: str) -> str:
         return input(prompt)
     except EOFError:
         return "q"
-
-
-def _create_interactively(service: SessionService) -> None:
-    name = _ask("Your name: ").strip() or "Learner"
-    learn = (
-        _ask("Which language do you learn? [es] Spanish / [en] English: ").strip().lower() or "es"
-    )
-    level = _ask("Your level? [beginner] / intermediate / advanced: ").strip().lower() or "beginner"
-    if level not in LEVELS:
-        level = "beginner"
-    summary = service.create_profile(
-        name,
-        target_language="en" if learn.startswith("en") else "es",
-        primary_language="es" if learn.startswith("en") else "en",
-        level=level,
-    )
-    print(f"Welcome, {summary.display_name}!")
 
 
 def cmd_profiles(service: SessionService, args: argparse.Namespace) -> int:

@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from ..store.paths import resources_dir
+
 
 @dataclass(frozen=True)
 class Colors:
@@ -91,6 +93,7 @@ def palette(c: Colors) -> QPalette:
 
 
 def stylesheet(c: Colors) -> str:
+    icons = (resources_dir() / "icons").as_posix()
     return f"""
     QWidget {{ font-size: 10.5pt; }}
     QMainWindow, QDialog {{ background: {c.window}; }}
@@ -100,6 +103,10 @@ def stylesheet(c: Colors) -> str:
         color: {c.text}; }}
     #Sidebar QListWidget::item:selected {{ background: {c.accent}; color: {c.accent_text}; }}
     #Sidebar QListWidget::item:hover:!selected {{ background: {c.border}; }}
+    #ProfileList {{ background: {c.surface}; border: 1px solid {c.border}; border-radius: 8px;
+        outline: none; }}
+    #ProfileList::item {{ padding: 10px 12px; border-radius: 6px; margin: 2px; }}
+    #ProfileList::item:selected {{ background: {c.accent}; color: {c.accent_text}; }}
     #AppTitle {{ font-size: 15pt; font-weight: 700; padding: 16px 18px 8px 18px; color: {c.text}; }}
     #WhoAmI {{ color: {c.muted}; padding: 0 18px 12px 18px; }}
     #PageTitle {{ font-size: 19pt; font-weight: 700; color: {c.text}; }}
@@ -125,6 +132,20 @@ def stylesheet(c: Colors) -> str:
         color: {c.text}; border: 1px solid {c.border}; border-radius: 8px; padding: 6px 8px; }}
     QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus,
     QDoubleSpinBox:focus {{ border: 2px solid {c.accent}; }}
+    QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right;
+        width: 26px; border: none; }}
+    QComboBox::down-arrow {{ image: url({icons}/chevron-down.svg); width: 12px; height: 12px; }}
+    QComboBox QAbstractItemView {{ background: {c.surface}; color: {c.text};
+        selection-background-color: {c.accent}; selection-color: {c.accent_text};
+        border: 1px solid {c.border}; }}
+    QSpinBox::up-button, QDoubleSpinBox::up-button {{ subcontrol-origin: border;
+        subcontrol-position: top right; width: 24px; border: none; }}
+    QSpinBox::down-button, QDoubleSpinBox::down-button {{ subcontrol-origin: border;
+        subcontrol-position: bottom right; width: 24px; border: none; }}
+    QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{ image: url({icons}/chevron-up.svg);
+        width: 10px; height: 10px; }}
+    QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{ image: url({icons}/chevron-down.svg);
+        width: 10px; height: 10px; }}
     QLineEdit[role="answer"] {{ font-size: 14pt; padding: 10px 12px; }}
     QProgressBar {{ background: {c.border}; border: none; border-radius: 5px; height: 10px;
         max-height: 10px; text-align: center; color: transparent; }}

@@ -1,0 +1,87 @@
+"""Start the desktop app: `aidioma` (or `python -m aidioma_desktop`)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from .. import __version__
+from ..services.session import SessionService
+from ..store.paths import AppPaths, resources_dir
+from . import theme
+from .main_window import MainWindow
+from .speech import Speaker
+from .tasks import TaskRunner
+
+
+class _FirstPaint(QObject):
+    """For the startup benchmark: report when the Today page first shows real numbers."""
+
+    def __init__(self, started: float) -> None:
+        super().__init__()
+        self.started = started
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            print(f"first-paint-ms {(time.perf_counter() - self.started) * 1000:.1f}", flush=True)
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+def create_app(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("AIdioma")
+    app.setApplicationDisplayName("AIdioma")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("AIdioma")
+    app.setDesktopFileName("aidioma")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "aidioma.svg")))
+    return app
+
+
+def build(paths: AppPaths, profile: str | None = None) -> tuple[MainWindow, TaskRunner]:
+    """The window and its worker; the content library and profiles load on the worker."""
+    paths.ensure()
+    ui_settings = QSettings(str(paths.data / "ui.ini"), QSettings.Format.IniFormat)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply(app, str(ui_settings.value("theme", "system")))
+    runner = TaskRunner()
+    window = MainWindow(runner, ui_settings, Speaker())
+    window.theme_changed.connect(lambda name: theme.apply(app, name))
+
+    def ready(service: SessionService) -> None:
+        window.set_service(service)
+        if profile:
+            window.welcome.login_as(profile)
+
+    runner.run(lambda: SessionService(paths), ready)
+    return window, runner
+
+
+def run(paths: AppPaths, profile: str | None = None) -> int:
+    started = time.perf_counter()
+    app = create_app(sys.argv[:1])
+    window, runner = build(paths, profile)
+    if os.environ.get("AIDIOMA_EXIT_AFTER_FIRST_PAINT"):
+        probe = _FirstPaint(started)
+
+        def watch(*_args: object) -> None:
+            if window.shell is not None:
+                window.shell.today.loaded.connect(
+                    lambda: window.shell.today.installEventFilter(probe) if window.shell else None
+                )
+                window.shell.today.update()
+
+        window.welcome.logged_in.connect(lambda _l: QTimer.singleShot(0, watch))
+    window.show()
+    code = app.exec()
+    runner.shutdown(window.final_logout())
+    return code

@@ -1,0 +1,39 @@
+"""What every page gets: the task runner and the logged-in learner's services.
+
+Services are used only from the runner's worker thread; pages see their results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+from ..services.practice import PracticeService
+from ..services.review import ReviewService
+from ..services.session import Learner, SessionService
+from ..services.stats import StatsService
+from .tasks import TaskRunner
+
+
+@dataclass
+class Context:
+    runner: TaskRunner
+    service: SessionService
+    learner: Learner
+    ui_settings: QSettings
+
+    def __post_init__(self) -> None:
+        self.practice = PracticeService(self.learner)
+        self.review = ReviewService(self.learner)
+        self.stats = StatsService(self.learner)
+
+    def run(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> int:
+        return self.runner.run(work, on_done, on_error)

@@ -1,0 +1,314 @@
+"""Practice: translate a sentence, with hints, graded feedback, the accepted translation."""
+
+from __future__ import annotations
+
+import html
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from ..domain.grading import Grade
+from ..services.practice import PracticeItem, PracticeResult
+from .context import Context
+from .speech import Speaker
+from .tasks import readable
+from .widgets import Page, button, card, count, label
+
+LEVELS = ("beginner", "intermediate", "advanced")
+
+
+class PracticePage(Page):
+    graded = Signal(object)  # PracticeResult, once it is on screen
+    item_shown = Signal(object)  # PracticeItem, once it is on screen
+
+    def __init__(self, ctx: Context, speaker: Speaker, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Practice"), parent)
+        self.ctx = ctx
+        self.speaker = speaker
+        self.item: PracticeItem | None = None
+        self.result: PracticeResult | None = None
+        self.hints_shown = 0
+        self.started = 0.0
+        self.scores: list[int] = []
+
+        self.round = label("", "subtle", name=self.tr("This round"))
+        self.round.hide()
+        self.body.insertWidget(1, self.round)
+
+        filters = QHBoxLayout()
+        self.level = QComboBox()
+        self.level.setAccessibleName(self.tr("Level"))
+        self.level.addItem(self.tr("Any level"), None)
+        for value, text in zip(
+            LEVELS, (self.tr("Beginner"), self.tr("Intermediate"), self.tr("Advanced")), strict=True
+        ):
+            self.level.addItem(text, value)
+        self.category = QComboBox()
+        self.category.setAccessibleName(self.tr("Category"))
+        self.category.addItem(self.tr("All categories"), None)
+        for cat in sorted(ctx.service.library.categories.values(), key=lambda c: c.title_en):
+            self.category.addItem(cat.title_en, cat.id)
+        self.direction = QComboBox()
+        self.direction.setAccessibleName(self.tr("Direction"))
+        self.direction.addItem(self.tr("Spanish → English"), "es-en")
+        self.direction.addItem(self.tr("English → Spanish"), "en-es")
+        settings = ctx.learner.settings()
+        default = f"{settings['target_language']}-{settings['primary_language']}"
+        self.direction.setCurrentIndex(self.direction.findData(default))
+        self.level.setCurrentIndex(self.level.findData(settings["level"]))
+        for combo in (self.level, self.category, self.direction):
+            filters.addWidget(combo)
+            combo.activated.connect(lambda _i: self.next_sentence())
+        filters.addStretch(1)
+        self.body.addLayout(filters)
+
+        frame, box = card(self.tr("Sentence"))
+        self.instruction = label("", "subtle", name=self.tr("Instruction"))
+        box.addWidget(self.instruction)
+        prompt_row = QHBoxLayout()
+        self.prompt = label(
+            self.tr("Loading…"), "prompt", wrap=True, name=self.tr("Sentence to translate")
+        )
+        prompt_row.addWidget(self.prompt, 1)
+        self.listen = button(self.tr("🔊 Listen"), self.tr("Listen"), shortcut="Ctrl+L")
+        self.listen.clicked.connect(self._listen)
+        self.listen.setVisible(False)
+        prompt_row.addWidget(self.listen, 0, Qt.AlignmentFlag.AlignTop)
+        box.addLayout(prompt_row)
+        self.meta = label("", "subtle", name=self.tr("Category, level and grammar"))
+        box.addWidget(self.meta)
+        self.hint_button = button(self.tr("Show a hint"), self.tr("Show a hint"), shortcut="Ctrl+H")
+        self.hint_button.clicked.connect(self.show_hint)
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(self.hint_button)
+        hint_row.addStretch(1)
+        box.addLayout(hint_row)
+        self.hints = QVBoxLayout()
+        box.addLayout(self.hints)
+        self.body.addWidget(frame)
+
+        self.answer = QLineEdit()
+        self.answer.setProperty("role", "answer")
+        self.answer.setAccessibleName(self.tr("Your translation"))
+        self.answer.setPlaceholderText(self.tr("Type your translation and press Enter"))
+        self.answer.setMaxLength(2000)
+        self.answer.returnPressed.connect(self._enter)
+        self.body.addWidget(self.answer)
+
+        actions = QHBoxLayout()
+        self.skip = button(self.tr("Skip"), self.tr("Skip"))
+        self.skip.clicked.connect(self.next_sentence)
+        self.check = button(self.tr("Check"), self.tr("Check"), "primary")
+        self.check.clicked.connect(self.submit)
+        self.next = button(self.tr("Next"), self.tr("Next sentence"), "primary")
+        self.next.clicked.connect(self.next_sentence)
+        self.next.hide()
+        actions.addWidget(self.skip)
+        actions.addStretch(1)
+        actions.addWidget(self.check)
+        actions.addWidget(self.next)
+        self.body.addLayout(actions)
+        QShortcut(QKeySequence("Ctrl+N"), self, self.next_sentence)
+
+        self.feedback_card, fb = card(self.tr("Feedback"))
+        self.verdict = label("", name=self.tr("Verdict"))
+        fb.addWidget(self.verdict)
+        self.feedback = label("", wrap=True, name=self.tr("Feedback"))
+        fb.addWidget(self.feedback)
+        self.marked = label("", wrap=True, name=self.tr("Your answer with the differences marked"))
+        self.marked.setTextFormat(Qt.TextFormat.RichText)
+        fb.addWidget(self.marked)
+        self.accepted = label("", wrap=True, name=self.tr("Accepted translation"))
+        self.accepted.setTextFormat(Qt.TextFormat.RichText)
+        fb.addWidget(self.accepted)
+        self.due_note = label("", "subtle", name=self.tr("When the sentence comes back"))
+        fb.addWidget(self.due_note)
+        self.feedback_card.hide()
+        self.body.addWidget(self.feedback_card)
+        self.error = label("", "bad", wrap=True, name=self.tr("Error message"))
+        self.error.hide()
+        self.body.addWidget(self.error)
+        self.body.addStretch(1)
+
+    # ---- flow -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if self.item is None:
+            self.next_sentence()
+        self.answer.setFocus()
+
+    def next_sentence(self) -> None:
+        level, category, direction = (
+            self.level.currentData(),
+            self.category.currentData(),
+            self.direction.currentData(),
+        )
+        practice = self.ctx.practice
+        self.check.setEnabled(False)
+        self.ctx.run(
+            lambda: practice.next_item(level, category, direction), self._show_item, self._fail
+        )
+
+    def _show_item(self, item: PracticeItem | None) -> None:
+        self.item, self.result = item, None
+        self.hints_shown = 0
+        while self.hints.count():
+            widget = self.hints.takeAt(0).widget()
+            if widget:
+                widget.deleteLater()
+        self.feedback_card.hide()
+        self.error.hide()
+        self.next.hide()
+        self.check.show()
+        self.answer.clear()
+        self.answer.setReadOnly(False)
+        if item is None:
+            self.prompt.setText(
+                self.tr("No sentences match these filters. Choose another level or category.")
+            )
+            self.instruction.setText("")
+            self.meta.setText("")
+            self.hint_button.setEnabled(False)
+            self.listen.setVisible(False)
+            return
+        into = self.tr("English") if item.direction.endswith("en") else self.tr("Spanish")
+        self.instruction.setText(self.tr("Translate into %1").replace("%1", into))
+        self.prompt.setText(item.prompt)
+        cat = self.ctx.service.library.categories.get(item.sentence.category)
+        grammar = ", ".join(item.sentence.grammar)
+        self.meta.setText(
+            " · ".join(
+                x
+                for x in (
+                    (cat.title_en if cat else item.sentence.category),
+                    item.sentence.level,
+                    grammar,
+                )
+                if x
+            )
+        )
+        self._update_hint_button()
+        source_lang = item.direction.split("-")[0]
+        self.listen.setVisible(self.speaker.available("es") and source_lang == "es")
+        self.check.setEnabled(True)
+        self.started = time.monotonic()
+        self.answer.setFocus()
+        self.item_shown.emit(item)
+
+    def show_hint(self) -> None:
+        if self.item is None or self.hints_shown >= len(self.item.hints):
+            return
+        text = self.item.hints[self.hints_shown]
+        self.hints_shown += 1
+        self.hints.addWidget(
+            label(
+                f"💡 {text}",
+                "hint",
+                wrap=True,
+                name=self.tr("Hint %1").replace("%1", str(self.hints_shown)),
+            )
+        )
+        self._update_hint_button()
+
+    def _update_hint_button(self) -> None:
+        total = len(self.item.hints) if self.item else 0
+        self.hint_button.setEnabled(self.hints_shown < total and self.result is None)
+        self.hint_button.setText(
+            self.tr("Show a hint (%1 of %2)")
+            .replace("%1", str(self.hints_shown))
+            .replace("%2", str(total))
+        )
+
+    def _enter(self) -> None:
+        if self.result is None:
+            self.submit()
+        else:
+            self.next_sentence()
+
+    def submit(self) -> None:
+        if self.item is None or self.result is not None:
+            return
+        answer = self.answer.text()
+        if not answer.strip():
+            self._fail_text(self.tr("Type your translation first."))
+            return
+        item, hints = self.item, self.hints_shown
+        duration = int((time.monotonic() - self.started) * 1000)
+        practice = self.ctx.practice
+        self.check.setEnabled(False)
+        self.ctx.run(
+            lambda: practice.submit(item, answer, hints, duration), self._show_result, self._fail
+        )
+
+    def _show_result(self, result: PracticeResult) -> None:
+        self.result = result
+        self.scores.append(result.grade.score)
+        g = result.grade
+        text = {
+            "correct": self.tr("✓ Correct"),
+            "almost": self.tr("≈ Almost"),
+            "wrong": self.tr("✗ Not quite"),
+        }[g.verdict]
+        role = {"correct": "good", "almost": "almost", "wrong": "bad"}[g.verdict]
+        self.verdict.setText(f"{text}  ·  {g.score}/100")
+        self.verdict.setProperty("role", role)
+        self.verdict.style().polish(self.verdict)
+        self.feedback.setText(g.feedback)
+        self.marked.setText(self._marked_html(g))
+        self.marked.setVisible(g.verdict != "correct" or any(m.status != "ok" for m in g.marks))
+        self.accepted.setText(
+            self.tr("Accepted: %1").replace("%1", f"<b>{html.escape(g.reference)}</b>")
+        )
+        self.due_note.setText(
+            self.tr("This sentence comes back %1.").replace("%1", result.next_due)
+        )
+        self.feedback_card.show()
+        self.answer.setReadOnly(True)
+        self.check.hide()
+        self.next.show()
+        self.next.setFocus()
+        self.hint_button.setEnabled(False)
+        average = sum(self.scores) / len(self.scores)
+        self.round.setText(
+            count(
+                len(self.scores),
+                self.tr("1 sentence this round"),
+                self.tr("%1 sentences this round"),
+            )
+            + f" · {self.tr('average')} {average:.0f}"
+        )
+        self.round.show()
+        self.graded.emit(result)
+
+    def _marked_html(self, g: Grade) -> str:
+        styles = {
+            "ok": "",
+            "minor": "text-decoration: underline; color: #D97706;",
+            "wrong": "text-decoration: underline; color: #DC2626;",
+            "extra": "text-decoration: line-through; color: #DC2626;",
+        }
+        words = " ".join(
+            f'<span style="{styles[m.status]}">{html.escape(m.text)}</span>'
+            if styles[m.status]
+            else html.escape(m.text)
+            for m in g.marks
+        )
+        out = self.tr("You wrote: %1").replace("%1", words)
+        if g.missing:
+            missing = ", ".join(f"<b>{html.escape(w)}</b>" for w in g.missing)
+            out += "<br>" + self.tr("Missing: %1").replace("%1", missing)
+        return out
+
+    def _listen(self) -> None:
+        if self.item is not None:
+            self.speaker.say(self.item.sentence.es, "es")
+
+    def _fail(self, error: BaseException) -> None:
+        self._fail_text(readable(error))
+        self.check.setEnabled(self.item is not None and self.result is None)
+
+    def _fail_text(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
