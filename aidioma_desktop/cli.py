@@ -16,7 +16,7 @@ from typing import TextIO
 from . import __version__
 from .domain.errors import AppError
 from .domain.events import LEVELS
-from .domain.grading import grade
+from .domain.grading import Grade, grade
 from .domain.review import RATING_NAMES
 from .services.export import export_profile
 from .services.practice import PracticeError, PracticeService
@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `aidioma export | head`: the reader left, nothing to say
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # a bug: say so plainly; the details only when asked for
         if os.environ.get("AIDIOMA_DEBUG"):
             raise
@@ -222,22 +225,30 @@ def cmd_profiles(service: SessionService, args: argparse.Namespace) -> int:
     return 0
 
 
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def cmd_practice(learner: Learner, args: argparse.Namespace) -> int:
     out = Style(sys.stdout)
     practice = PracticeService(learner)
+    level = args.level or learner.settings()["level"]
+    titles = learner.library.categories
     print(out.dim("Type your translation and press Enter.  ? = hint   s = skip   q = stop"))
-    done = 0
+    done = skipped = hints_total = 0
     scores: list[int] = []
     while done < max(1, args.count):
-        item = practice.next_item(args.level, args.category, args.direction)
+        item = practice.next_item(level, args.category, args.direction)
         if item is None:
             print("No sentences match those filters.")
             break
         target = "English" if item.direction.endswith("en") else "Spanish"
-        print(
-            "\n"
-            + out.dim(f"{done + 1}/{args.count} · {item.sentence.category} · {item.sentence.level}")
+        category = (
+            titles[item.sentence.category].title_en
+            if item.sentence.category in titles
+            else item.sentence.category
         )
+        print("\n" + out.dim(f"{done + 1}/{args.count} · {category} · {item.sentence.level}"))
         print(f"Translate into {target}:  {out.bold(item.prompt)}")
         hints_used = 0
         started = time.monotonic()
@@ -245,9 +256,10 @@ def cmd_practice(learner: Learner, args: argparse.Namespace) -> int:
             answer = _ask("> ")
             command = answer.strip().lower()
             if command == "q":
-                _round_summary(scores, out)
+                _round_summary(scores, skipped, hints_total, out)
                 return 0
             if command == "s":
+                skipped += 1
                 print(out.dim(f"Skipped. One answer: {item.references[0]}"))
                 break
             if command == "?":
@@ -269,24 +281,27 @@ def cmd_practice(learner: Learner, args: argparse.Namespace) -> int:
                 print(out.yellow(str(exc)))
                 continue
             _show_result(result.grade, out)
-            print(out.dim(f"Comes back {result.next_due}."))
+            note = (
+                f" (with {plural(hints_used, 'hint', 'hints')}, so it counts as Hard)"
+                if hints_used and result.grade.verdict == "correct"
+                else ""
+            )
+            print(out.dim(f"Comes back {result.next_due}{note}."))
             scores.append(result.grade.score)
+            hints_total += hints_used
             done += 1
             break
-    _round_summary(scores, out)
+    _round_summary(scores, skipped, hints_total, out)
     return 0
 
 
-def _show_result(g: object, out: Style) -> None:
-    from .domain.grading import Grade
-
-    assert isinstance(g, Grade)
+def _show_result(g: Grade, out: Style) -> None:
     label = {
         "correct": out.green("✓ Correct"),
-        "almost": out.yellow("~ Almost"),
+        "almost": out.yellow("≈ Almost"),
         "wrong": out.red("✗ Not quite"),
     }
-    print(f"{label[g.verdict]} ({g.score}/100). {g.feedback}")
+    print(f"{label[g.verdict]} · {g.score}/100" + (f"  {g.feedback}" if g.feedback else ""))
     if g.verdict != "correct" or any(m.status != "ok" for m in g.marks):
         paint = {"ok": str, "minor": out.yellow, "wrong": out.red, "extra": out.red}
         marked = " ".join(
@@ -299,14 +314,17 @@ def _show_result(g: object, out: Style) -> None:
     print(f"  Accepted:   {out.green(g.reference)}")
 
 
-def _round_summary(scores: list[int], out: Style) -> None:
+def _round_summary(scores: list[int], skipped: int, hints: int, out: Style) -> None:
+    if not scores and not skipped:
+        return
+    parts = [plural(len(scores), "sentence", "sentences")]
     if scores:
-        print(
-            out.bold(
-                f"\nRound done: {len(scores)} sentences, "
-                f"average score {sum(scores) / len(scores):.0f}."
-            )
-        )
+        parts.append(f"average score {sum(scores) / len(scores):.0f}")
+    if hints:
+        parts.append(plural(hints, "hint", "hints"))
+    if skipped:
+        parts.append(f"{skipped} skipped")
+    print(out.bold("\nRound done: " + ", ".join(parts) + "."))
 
 
 def cmd_review(learner: Learner, args: argparse.Namespace) -> int:
@@ -317,26 +335,39 @@ def cmd_review(learner: Learner, args: argparse.Namespace) -> int:
         print("Nothing to review right now. Well done!")
         return 0
     print(
-        f"{queue.due} due, {queue.new} new.  Enter = show answer, "
-        "then 1 Again · 2 Hard · 3 Good · 4 Easy (q = stop)"
+        f"{queue.due} due, {queue.new} new: "
+        f"{plural(len(queue.cards), 'card', 'cards')} in this round."
     )
+    print(
+        out.dim(
+            "Enter = show the answer, then rate 1 Again · 2 Hard · 3 Good · 4 Easy   (q = stop)"
+        )
+    )
+    rated = 0
     for i, card in enumerate(queue.cards, 1):
         print(f"\n{out.dim(f'{i}/{len(queue.cards)}')}  {out.bold(card.front)}")
         started = time.monotonic()
         if _ask("  (Enter to show) ").strip().lower() == "q":
-            return 0
+            break
         print(f"  {out.green(card.back)}")
         previews = reviews.previews(card)
         print("  " + "   ".join(f"{r} {RATING_NAMES[r]} ({previews[r]})" for r in RATING_NAMES))
-        while True:
+        pick = ""
+        while pick not in ("1", "2", "3", "4", "q"):
             pick = _ask("  Rate: ").strip().lower()
-            if pick == "q":
-                return 0
-            if pick in ("1", "2", "3", "4"):
-                reviews.rate(card, int(pick), int((time.monotonic() - started) * 1000))
-                break
-            print(out.dim("  Type 1, 2, 3 or 4."))
-    print(out.bold("\nAll reviews done for now."))
+            if pick not in ("1", "2", "3", "4", "q"):
+                print(out.dim("  Type 1, 2, 3 or 4."))
+        if pick == "q":
+            break
+        reviews.rate(card, int(pick), int((time.monotonic() - started) * 1000))
+        print(out.dim(f"  Comes back in {previews[int(pick)]}."))
+        rated += 1
+    else:
+        print(out.bold("\nAll reviews done for now."))
+        return 0
+    print(
+        out.bold(f"\nStopped: {plural(rated, 'card', 'cards')} reviewed. The rest waits for you.")
+    )
     return 0
 
 
@@ -345,9 +376,9 @@ def _print_stats(learner: Learner, out: Style) -> None:
     flame = "🔥" if d.streak.today_done else "·"
     print(
         f"\n{out.bold(learner.settings()['display_name'])}  "
-        f"{flame} streak {d.streak.current} day(s)"
-        f" (best {d.streak.longest})  ·  today {d.done_today}/{d.goal}"
-        f"{' ✓' if d.goal_met else ''}  ·  {d.reviews_due} review(s) due"
+        f"{flame} streak {plural(d.streak.current, 'day', 'days')} (best {d.streak.longest})"
+        f"  ·  today {d.done_today}/{d.goal} sentences and cards{' ✓' if d.goal_met else ''}"
+        f"  ·  {plural(d.reviews_due, 'review', 'reviews')} due"
     )
 
 

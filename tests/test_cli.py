@@ -47,7 +47,7 @@ def test_a_practice_round_in_the_terminal(data: Path):
     assert "Hint 1/" in out
     assert "Accepted:" in out and "Comes back in" in out
     assert "Skipped. One answer:" in out
-    assert "Round done: 1 sentences" in out
+    assert "Round done: 1 sentence, average score" in out and "1 hint, 1 skipped." in out
     stats = json.loads(aidioma(data, "stats", "--json").stdout)
     assert stats["done_today"] == 1 and stats["streak"] == 1 and stats["today_done"]
 
@@ -55,7 +55,8 @@ def test_a_practice_round_in_the_terminal(data: Path):
 def test_review_in_the_terminal(data: Path):
     done = aidioma(data, "review", "--limit", "2", stdin="\n3\n\n5\n1\n")
     assert done.returncode == 0, done.stderr
-    assert "0 due, 2 new." in done.stdout
+    assert "0 due, 2 new: 2 cards in this round." in done.stdout
+    assert "Comes back in" in done.stdout
     assert "Type 1, 2, 3 or 4." in done.stdout
     assert "All reviews done for now." in done.stdout
     assert json.loads(aidioma(data, "stats", "--json").stdout)["done_today"] == 2

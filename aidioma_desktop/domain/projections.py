@@ -72,7 +72,7 @@ class Progress:
             self.attempts += 1
             self.best_score = max(self.best_score, p["score"])
             self.score_sum += p["score"]
-            rating = review.rating_for_verdict(p["verdict"])
+            rating = review.rating_for_attempt(p["verdict"], p["hints_used"])
         else:
             self.reviews += 1
             rating = p["rating"]

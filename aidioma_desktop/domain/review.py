@@ -23,9 +23,13 @@ def _scheduler(retention: float) -> fsrs.Scheduler:
     return fsrs.Scheduler(desired_retention=retention, enable_fuzzing=False)
 
 
-def rating_for_verdict(verdict: str) -> int:
-    """How a practice attempt counts as a review of its card."""
-    return {"wrong": 1, "almost": 2, "correct": 3}[verdict]
+def rating_for_attempt(verdict: str, hints_used: int) -> int:
+    """How a practice attempt counts as a review of its card: a hint makes it Hard."""
+    if verdict == "wrong":
+        return 1
+    if verdict == "almost" or hints_used:
+        return 2
+    return 3
 
 
 def schedule(

@@ -34,7 +34,7 @@ class ReviewCard:
 @dataclass(frozen=True)
 class ReviewQueue:
     cards: list[ReviewCard]
-    due: int
+    due: int  # every card due now (the queue may hold fewer, up to its limit)
     new: int
 
 
@@ -57,7 +57,7 @@ class ReviewService:
                 settings["level"], min(allowance, limit - len(cards))
             )
         cards += [ReviewCard(sentence_from_item(c), None, front) for c in fresh]
-        return ReviewQueue(cards, due=len(due), new=len(fresh))
+        return ReviewQueue(cards, due=self.learner.db.due_count(now), new=len(fresh))
 
     def previews(self, card: ReviewCard) -> dict[int, str]:
         """For each rating (1-4), when the card would come back: '10 min', '4 d'..."""
@@ -68,6 +68,7 @@ class ReviewService:
         return {r: review.interval_text(now, ms) for r, ms in due.items()}
 
     def rate(self, card: ReviewCard, rating: int, duration_ms: int = 0) -> Progress:
+        """Record the rating; the card's new state (with its next due time) comes back."""
         if rating not in review.RATING_NAMES:
             raise ReviewError("Rate with 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
         settings = self.learner.settings()

@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-__all__ = ["BarChart", "HeatMap", "LineChart", "ProgressBars", "StackedBars"]
+__all__ = ["BarChart", "HeatMap", "LineChart", "ProgressBars", "StackedBars", "nice_step"]
 
 Role = QPalette.ColorRole
 
@@ -303,12 +303,15 @@ class _SeriesChart(_Chart):
         widest = max(metrics.horizontalAdvance(label) for label in self._labels)
         every = max(1, math.ceil((widest + 12) / self._slot))
         label_top = self._plot.bottom() + 4
+        next_left = math.inf  # left edge of the label to the right (already placed)
         for index in range(len(self._labels) - 1, -1, -every):
             text = self._labels[index]
             text_width = metrics.horizontalAdvance(text) + 2
             x = min(max(0.0, self._x(index) - text_width / 2), width - text_width)
-            rect = QRectF(x, label_top, text_width, metrics.height())
-            self._x_labels.append((rect, text))
+            if x + text_width > next_left - 4:
+                continue  # pushed into its neighbour by the edge clamp: leave it out
+            self._x_labels.append((QRectF(x, label_top, text_width, metrics.height()), text))
+            next_left = x
 
     def _paint_axes(self, painter: QPainter) -> None:
         grid = QPen(self._color(Role.Midlight), 1)
@@ -324,8 +327,9 @@ class _SeriesChart(_Chart):
 
         painter.setFont(self._label_font)
         painter.setPen(self._color(Role.PlaceholderText))
+        half = QFontMetricsF(self._label_font).height() / 2 + 1
         for y, text in self._ticks:
-            rect = QRectF(0, y - 10, self._plot.left() - 6, 20)
+            rect = QRectF(0, y - half, self._plot.left() - 6, 2 * half)
             painter.drawText(
                 rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text
             )
@@ -429,7 +433,9 @@ class BarChart(_SeriesChart):
             # A soft column behind the hovered day, like a selection.
             x = self._plot.left() + self._slot * self._hover
             column = QRectF(x, self._plot.top(), self._slot, self._plot.height())
-            painter.fillRect(column.adjusted(1, 0, -1, 0), self._color(Role.Mid, 70))
+            if self._slot > 4:  # a hair of space between neighbouring columns
+                column.adjust(1, 0, -1, 0)
+            painter.fillRect(column, self._color(Role.Mid, 70))
         accent = self._color(Role.Highlight)
         painter.setPen(Qt.PenStyle.NoPen)
         tint = _with_alpha(accent, TINT_ALPHA)
@@ -452,7 +458,8 @@ class BarChart(_SeriesChart):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setFont(self._label_font)
             painter.setPen(self._color(Role.PlaceholderText))
-            rect = QRectF(self._plot.right() + 6, self._goal_y - 10, self.width(), 20)
+            half = QFontMetricsF(self._label_font).height() / 2 + 1
+            rect = QRectF(self._plot.right() + 6, self._goal_y - half, self.width(), 2 * half)
             painter.drawText(
                 rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._goal_text
             )

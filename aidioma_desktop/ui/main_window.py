@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self.ctx: Context | None = None
         self.shell: Shell | None = None
         self.setWindowTitle("AIdioma")
-        self.setMinimumSize(960, 640)
+        self.setMinimumSize(760, 560)
         self.resize(1180, 780)
         geometry = ui_settings.value("geometry")
         if isinstance(geometry, QByteArray):

@@ -268,7 +268,7 @@ class PracticePage(Page):
         self.answer.setReadOnly(True)
         self.check.hide()
         self.next.show()
-        self.next.setFocus()
+        self.answer.setFocus()  # Enter again moves on to the next sentence
         self.hint_button.setEnabled(False)
         average = sum(self.scores) / len(self.scores)
         self.round.setText(

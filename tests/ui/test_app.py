@@ -1,0 +1,195 @@
+"""The desktop app driven as a person drives it: clicks, typing and keys, on real profiles."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.conftest import WAIT_MS
+
+
+def test_first_launch_creates_a_profile_and_lands_on_today(harness, qtbot):
+    window = harness.start()
+    welcome = window.welcome
+    assert welcome.stack.currentIndex() == 1  # no profiles yet: the create form
+    qtbot.keyClicks(welcome.name, "Luc")
+    welcome.name.insert("ía")  # QTest types ASCII only; the input method brings the accent
+    welcome.level.setCurrentIndex(welcome.level.findData("intermediate"))
+    qtbot.mouseClick(welcome.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.shell is not None, timeout=WAIT_MS)
+    harness.idle()
+    today = window.shell.today
+    assert window.windowTitle() == "AIdioma — Lucía"
+    assert today.streak.text() == "0 days"
+    assert today.goal.text() == "0 / 10"
+    assert "starts a new streak" in today.streak_note.text()
+
+
+def test_a_practice_round_with_hints_right_and_wrong_answers(harness, qtbot, make_profile):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = window.shell.practice
+    harness.idle()
+    assert window.shell.stack.currentWidget() is page
+    assert page.item is not None and page.instruction.text() == "Translate into English"
+
+    qtbot.mouseClick(page.hint_button, Qt.MouseButton.LeftButton)
+    assert page.hints.count() == 1 and page.hints_shown == 1
+    page.answer.insert(page.item.references[0])  # may hold accents, which QTest cannot type
+    qtbot.keyClick(page.answer, Qt.Key.Key_Return)
+    harness.idle()
+    assert page.verdict.text().startswith("✓ Correct")
+    assert page.feedback_card.isVisible() and page.next.isVisible()
+    assert "comes back in" in page.due_note.text()
+
+    qtbot.keyClick(page.answer, Qt.Key.Key_Return)  # Enter again moves on
+    harness.idle()
+    assert page.result is None and page.answer.text() == ""
+    qtbot.keyClicks(page.answer, "banana split with chocolate")
+    qtbot.mouseClick(page.check, Qt.MouseButton.LeftButton)
+    harness.idle()
+    assert page.verdict.text().startswith("✗ Not quite")
+    assert "Accepted:" in page.accepted.text()
+    assert "line-through" in page.marked.text() or "underline" in page.marked.text()
+    assert "2 sentences this round" in page.round.text()
+
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    harness.idle()
+    assert window.shell.today.goal.text() == "2 / 10"
+    assert window.shell.today.streak.text() == "1 day"
+
+
+def test_empty_answer_is_explained_not_recorded(harness, qtbot, make_profile):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    window.shell.show_page(1)
+    harness.idle()
+    page = window.shell.practice
+    qtbot.keyClick(page.answer, Qt.Key.Key_Return)
+    assert page.error.isVisible() and "Type your translation" in page.error.text()
+    assert page.result is None
+
+
+def test_a_review_round_with_keys(harness, qtbot, make_profile):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    harness.idle()
+    page = window.shell.review
+    assert page.current is not None
+    assert page.counts.text() == "10 cards left today"
+    for _ in range(10):
+        qtbot.keyClick(page, Qt.Key.Key_Space)
+        harness.idle()
+        assert all(b.isVisible() for b in page.rating_buttons.values())
+        assert "\n" in page.rating_buttons[3].text()  # "Good\n10 min" style: the next due time
+        qtbot.keyClick(page, Qt.Key.Key_3)
+        harness.idle()
+    assert page.current is None and page.done_card.isVisible()
+    window.shell.show_page(0)
+    harness.idle()
+    assert window.shell.today.goal.text() == "10 / 10"
+
+
+def test_progress_page_shows_charts_of_the_learners_history(harness, qtbot, make_profile):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    window.shell.show_page(2)
+    harness.idle()
+    review = window.shell.review
+    for _ in range(3):
+        qtbot.keyClick(review, Qt.Key.Key_Space)
+        harness.idle()
+        qtbot.keyClick(review, Qt.Key.Key_4)
+        harness.idle()
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    harness.idle()
+    page = window.shell.progress
+    assert page.totals["reviews"].text() == "3"
+    assert "1 active" in page.calendar.summary() or "1 day" in page.calendar.summary()
+    assert "No activity" in page.accuracy.summary()  # reviews carry no score; practice does
+    assert page.levels.summary() and page.categories.summary()
+
+
+def test_settings_are_saved_and_used(harness, qtbot, make_profile):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    harness.idle()
+    page = window.shell.settings
+    page.daily_goal.setValue(3)
+    page.display_name.setText("Ana María")
+    qtbot.mouseClick(page.save, Qt.MouseButton.LeftButton)
+    harness.idle()
+    assert page.status.text() == "Saved."
+    assert window.shell.who.text() == "Ana María"
+    window.shell.show_page(0)
+    harness.idle()
+    assert window.shell.today.goal.text() == "0 / 3"
+
+
+def test_dark_theme_applies_at_once_and_is_remembered(harness, qtbot, make_profile):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    window.shell.show_page(4)
+    harness.idle()
+    page = window.shell.settings
+    page.theme.setCurrentIndex(page.theme.findData("dark"))
+    page.theme.activated.emit(page.theme.currentIndex())
+    assert QApplication.palette().window().color().lightness() < 60
+    assert harness.window.ui_settings.value("theme") == "dark"
+    page.theme.setCurrentIndex(page.theme.findData("light"))
+    page.theme.activated.emit(page.theme.currentIndex())
+    assert QApplication.palette().window().color().lightness() > 200
+
+
+def test_password_login_and_logout(harness, qtbot, make_profile):
+    make_profile("Marta", password="s3cret!")
+    window = harness.start()
+    welcome = window.welcome
+    assert welcome.password.isVisible()
+    qtbot.keyClicks(welcome.password, "wrong")
+    qtbot.keyClick(welcome.password, Qt.Key.Key_Return)
+    harness.idle()
+    assert welcome.error.isVisible() and "not right" in welcome.error.text()
+    assert window.shell is None
+    welcome.password.clear()
+    qtbot.keyClicks(welcome.password, "s3cret!")
+    qtbot.keyClick(welcome.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.shell is not None, timeout=WAIT_MS)
+    harness.idle()
+    learner = window.ctx.learner
+    session = learner.session_id
+    harness.runner.run(lambda: learner.db.add_context(session, "user", "MARKER-ui-7731", 1))
+    harness.idle()
+    window.logout()
+    harness.idle()
+    assert window.shell is None and window.screens.currentWidget() is welcome
+    for f in harness.paths.data.rglob("*"):
+        if f.is_file():
+            assert b"MARKER-ui-7731" not in f.read_bytes(), f
+
+
+def test_errors_from_background_work_reach_the_user(harness, qtbot, make_profile):
+    make_profile("Ana")
+    window = harness.start("Ana")
+
+    def broken() -> None:
+        raise OSError(28, "No space left on device")
+
+    harness.runner.run(broken)
+    harness.idle()
+    assert "No space left on device" in window.statusBar().currentMessage()
+    assert "Nothing was lost" in window.statusBar().currentMessage()
+
+
+def test_window_size_and_position_are_remembered(harness, qtbot, make_profile):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    window.resize(780, 700)  # within the offscreen test screen (800 x 800)
+    window.move(10, 20)
+    window.close()
+    harness.stop()
+    again = harness.start("Ana", resize=False)
+    assert (again.width(), again.height()) == (780, 700)
