@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 
-AREAS = {"core": "benchmarks.core"}
+AREAS = {"core": "benchmarks.core", "app": "benchmarks.app"}
 
 
 def main() -> int:

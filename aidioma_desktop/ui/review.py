@@ -31,11 +31,15 @@ class ReviewPage(Page):
         self.body.insertWidget(1, self.counts)
 
         self.card_frame, box = card(self.tr("Card"))
+        self.card_frame.setMinimumHeight(180)
+        self.instruction = label("", "subtle", name=self.tr("Instruction"))
+        box.addWidget(self.instruction)
         self.front = label("", "prompt", wrap=True, name=self.tr("Front of the card"))
         box.addWidget(self.front)
         self.back = label("", wrap=True, name=self.tr("Back of the card"))
         self.back.setStyleSheet("font-size: 15pt;")
         box.addWidget(self.back)
+        box.addStretch(1)
         self.body.addWidget(self.card_frame)
 
         self.show_button = button(self.tr("Show answer"), self.tr("Show answer"), "primary")
@@ -105,6 +109,10 @@ class ReviewPage(Page):
         left = len(self.cards) + 1
         self.counts.setText(
             count(left, self.tr("1 card left today"), self.tr("%1 cards left today"))
+        )
+        into = self.tr("English") if c.front_language == "es" else self.tr("Spanish")
+        self.instruction.setText(
+            self.tr("Say it in %1, then show the answer (Space).").replace("%1", into)
         )
         self.front.setText(c.front)
         self.back.setText(c.back)
