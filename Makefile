@@ -26,7 +26,7 @@ bench: $(STAMP)
 
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	.lock-venv/bin/pip install --quiet -e '.[dev,server]'
 	{ echo "# Locked, exact versions of every dependency (runtime + test tools), installed by 'make'."; \
 	  echo "# Regenerate: make lock"; \
 	  .lock-venv/bin/pip freeze --exclude-editable | sort -f; echo "setuptools==80.9.0"; } > requirements.lock

@@ -23,6 +23,7 @@ from .services.practice import PracticeError, PracticeService
 from .services.review import ReviewService
 from .services.session import Learner, LoginError, SessionService
 from .services.stats import StatsService
+from .services.sync import SyncService
 from .store.paths import AppPaths
 
 
@@ -94,6 +95,22 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="all of a profile's data as JSON")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
 
+    sync = sub.add_parser("sync", help="sync with your family's server (default: sync now)")
+    sync_sub = sync.add_subparsers(dest="action")
+    for name, text in (("signup", "create an account on a server"), ("login", "sign in")):
+        account = sync_sub.add_parser(name, help=text)
+        account.add_argument("--server", required=True, help="e.g. https://sync.example.org")
+        account.add_argument("--username", required=True)
+        account.add_argument(
+            "--insecure", action="store_true", help="allow plain http to another computer"
+        )
+        if name == "signup":
+            account.add_argument("--email", default="")
+            account.add_argument("--invite", help="the family invite code (asked if left out)")
+    sync_sub.add_parser("now", help="push and pull now")
+    sync_sub.add_parser("status", help="account, last sync and events waiting to be sent")
+    sync_sub.add_parser("logout", help="sign out of the server (unsent events stay here)")
+
     grade_cmd = sub.add_parser("grade", help="grade translations in batch")
     grade_cmd.add_argument(
         "--jsonl", required=True, help="input file of JSON lines, or - for standard input"
@@ -141,6 +158,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "review": cmd_review,
             "stats": cmd_stats,
             "export": cmd_export,
+            "sync": cmd_sync,
         }[args.command]
         return handler(learner, args)
 
@@ -432,6 +450,66 @@ def cmd_export(learner: Learner, args: argparse.Namespace) -> int:
         print(f"Exported {count} events to {args.output}.", file=sys.stderr)
     else:
         export_profile(learner, sys.stdout)
+    return 0
+
+
+def _secret(prompt: str) -> str:
+    """A password or code: asked on a terminal, else read as one line of standard input."""
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
+    sync = SyncService(learner)
+    action = args.action or "now"
+    if action in ("signup", "login"):
+        password = _secret(f"Password for {args.username} on {args.server}: ")
+        if action == "signup":
+            invite = args.invite or _secret("Family invite code: ")
+            status = sync.register(
+                args.server, args.username, password, invite, args.email, args.insecure
+            )
+        else:
+            status = sync.sign_in(args.server, args.username, password, args.insecure)
+        print(f"Signed in as {status.username} on {status.server}.")
+        if not status.keyring_ok:
+            print(
+                "This system has no keyring, so the sign-in lasts for this run only; the token "
+                "was not saved anywhere.",
+                file=sys.stderr,
+            )
+        action = "now"
+    if action == "logout":
+        sync.sign_out()
+        print(f"Signed out. {plural(sync.status().pending, 'event waits', 'events wait')} here.")
+        return 0
+    if action == "status":
+        st = sync.status()
+        if not st.server:
+            print("Not linked to a sync server. Sign in: aidioma sync login --server URL ...")
+        else:
+            state = "signed in" if st.signed_in else "signed out"
+            print(f"{st.username} on {st.server} ({state})")
+        when = (
+            time.strftime("%Y-%m-%d %H:%M", time.localtime(st.last_sync_ms / 1000))
+            if st.last_sync_ms
+            else "never"
+        )
+        print(f"Last sync: {when}. Waiting to be sent: {st.pending}.")
+        return 0
+    st = sync.status()
+    if st.server and not st.signed_in:  # no keyring kept the token: ask again
+        password = _secret(f"Password for {st.username} on {st.server}: ")
+        sync.sign_in(st.server, st.username, password, st.insecure)
+    try:
+        report = sync.sync_now()
+    finally:
+        sync.close()
+    print(
+        f"Synced: sent {plural(report.pushed, 'event', 'events')}, received "
+        f"{plural(report.pulled, 'event', 'events')}."
+    )
     return 0
 
 

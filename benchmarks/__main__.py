@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 
-AREAS = {"core": "benchmarks.core", "app": "benchmarks.app"}
+AREAS = {"core": "benchmarks.core", "app": "benchmarks.app", "documents": "benchmarks.documents"}
 
 
 def main() -> int:

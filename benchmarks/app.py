@@ -144,6 +144,7 @@ def in_app(paths: AppPaths) -> Iterator[tuple[str, float, str]]:
         window.repaint()  # paint now: the figure includes drawing the page with its data
         switches.append((time.perf_counter() - started) * 1000)
     runner.shutdown(window.final_logout())
+    window.wait_for_workers()
     window.close()
     yield "ui_stall_max_ms", max(stall_today, stall_practice), "ms"
     yield "ui_stall_today_ms", stall_today, "ms"

@@ -1,4 +1,13 @@
-"""The family sync server (FastAPI); arrives with the sync issue.
+"""The family sync server: FastAPI + SQLAlchemy + Alembic, started with `aidioma-sync-server`.
 
-protocol.py will own the wire types both sides import.
+- protocol.py: the wire types and limits, shared with the desktop client.
+- config.py: Settings (AIDIOMA_SYNC_* environment variables, command line in cli.py).
+- db.py, models.py, migrate.py + migrations/: SQLite (default), PostgreSQL or MariaDB.
+- crud.py: all SQL. security.py: argon2id passwords, hashed tokens, the invite code.
+- api/: dependencies and routers (auth, account, sync, health); app.py: create_app().
+- body_limit.py: gzip request bodies and the 413 limit; errors.py: the uniform error bodies.
 """
+
+from aidioma_desktop import __version__
+
+__all__ = ["__version__"]

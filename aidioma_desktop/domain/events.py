@@ -150,6 +150,16 @@ SPECS: dict[str, PayloadSpec] = {
     "reading.logged": PayloadSpec(
         required={"title": text(200), "words": integer(0, 10_000_000), "duration_ms": _DURATION}
     ),
+    # The learner's own translation of a sentence of their document (reading practice).
+    "reading.translated": PayloadSpec(
+        required={
+            "source": text(200),
+            "es": text(500, 1),
+            "answer": text(MAX_ANSWER_CHARS, 1),
+            "duration_ms": _DURATION,
+        },
+        optional={"difficulty": number(0, 1)},
+    ),
     "conversation.ended": PayloadSpec(
         required={
             "scenario_id": text(120, 1),

@@ -8,6 +8,7 @@ out (a crash, a kill) is ended and wiped the next time the profile opens.
 from __future__ import annotations
 
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,6 +28,7 @@ from ..store.locks import ProfileLock
 from ..store.paths import AppPaths
 from .clock import Clock, SystemClock
 from .content import ContentLibrary
+from .library import clean_up_at_login, clean_up_folders, wipe_session
 
 PROFILE_SUFFIX = ".aidioma"
 _hasher = PasswordHasher()
@@ -61,6 +63,7 @@ class Learner:
         last = db.last_hlc()
         self._hlc = Hlc.parse(last) if last else zero(self.device_id)
         self._hlc = Hlc(self._hlc.wall_ms, self._hlc.counter, self.device_id)
+        self._hlc_lock = threading.Lock()  # the sync thread advances the clock too
         self.session_id: str | None = None
         self.lock: ProfileLock | None = None
 
@@ -73,23 +76,33 @@ class Learner:
 
     def record_many(self, items: list[tuple[str, dict[str, Any]]]) -> list[Event]:
         now = self.clock.now_ms()
+        cleaned = [(kind, validate_payload(kind, payload)) for kind, payload in items]
         events = []
-        for kind, payload in items:
-            clean = validate_payload(kind, payload)
-            self._hlc = self._hlc.tick(now)
-            events.append(
-                Event(
-                    id=uuid7(now),
-                    kind=kind,
-                    hlc=self._hlc.render(),
-                    device_id=self.device_id,
-                    occurred_at=now,
-                    tz_offset_min=self.clock.tz_offset_min(),
-                    payload=clean,
+        with self._hlc_lock:
+            for kind, clean in cleaned:
+                self._hlc = self._hlc.tick(now)
+                events.append(
+                    Event(
+                        id=uuid7(now),
+                        kind=kind,
+                        hlc=self._hlc.render(),
+                        device_id=self.device_id,
+                        occurred_at=now,
+                        tz_offset_min=self.clock.tz_offset_min(),
+                        payload=clean,
+                    )
                 )
-            )
         self.db.append(events)
         return events
+
+    def observe(self, events: list[Event]) -> None:
+        """Move the clock past events received from other devices (sync), so whatever is
+        recorded here next sorts after what this device has seen."""
+        if not events:
+            return
+        latest = max(Hlc.parse(e.hlc) for e in events)
+        with self._hlc_lock:
+            self._hlc = self._hlc.receive(latest, self.clock.now_ms())
 
     def change_setting(self, key: str, value: Any) -> None:
         if self.settings().get(key) != value:
@@ -127,6 +140,7 @@ class SessionService:
         self.clock = clock or SystemClock()
         self.library = library or ContentLibrary.load()
         paths.ensure()
+        clean_up_folders(paths)  # documents: session folders left by a crash or a kill
 
     def profiles(self) -> list[ProfileSummary]:
         """Every profile in the data folder; a damaged file is listed as such, not hidden."""
@@ -219,6 +233,7 @@ class SessionService:
                     raise LoginError("That password is not right. Try again.") from exc
             now = self.clock.now_ms()
             db.end_stale_sessions(now)
+            clean_up_at_login(self.paths, db)  # documents of sessions that ended are gone
             db.sync_library(self.library.store_items(), self.library.digest)
             learner = Learner(db, self.clock, self.library)
             learner.session_id = uuid7(now)
@@ -233,6 +248,7 @@ class SessionService:
     def logout(self, learner: Learner) -> None:
         """End the session: its context is deleted, then the database is closed."""
         if learner.session_id:
+            wipe_session(self.paths, learner.db, learner.session_id)  # documents: all of it
             learner.db.end_session(learner.session_id, self.clock.now_ms())
             learner.session_id = None
         learner.close()

@@ -34,6 +34,7 @@ from .models import (
     EvaluationCacheRow,
     EventRow,
     Meta,
+    OutboxRow,
     ProfileRow,
     ProgressRow,
     SessionContextRow,
@@ -318,26 +319,78 @@ class ProfileDatabase:
 
     @_guard
     def append(self, events: Sequence[Event]) -> AppendResult:
-        """Store events not seen before and update the projections, in one transaction.
+        """Store events recorded on this device and queue them for sync, in one transaction.
 
-        Idempotent by event id. An event sorting before ones already applied to its card makes
-        that card replay from its own events, so the result equals a rebuild from scratch.
+        Idempotent by event id; the projections update with the events (see `_store`).
         """
         with self._session() as s, s.begin():
-            known: set[str] = set()
-            ids = [e.id for e in events]
-            for chunk in _chunks(ids):
-                known.update(s.scalars(select(EventRow.id).where(EventRow.id.in_(chunk))))
-            fresh: dict[str, Event] = {}
-            for e in events:
-                if e.id not in known and e.id not in fresh:
-                    fresh[e.id] = e
-            new = sorted(fresh.values(), key=lambda e: e.order_key)
-            if not new:
-                return AppendResult([], 0)
-            s.execute(insert(EventRow), [_event_values(e) for e in new])
-            replayed = self._project(s, [e for e in new if e.known])
+            result = self._store(s, events)
+            if result.new:
+                s.execute(insert(OutboxRow), [{"event_id": e.id} for e in result.new])
+        return result
+
+    @_guard
+    def apply_pulled(
+        self, events: Sequence[Event], sent: Sequence[str], cursor_key: str, cursor: int
+    ) -> AppendResult:
+        """One sync round trip, in one transaction: the events pulled from other devices (not
+        queued: they are the server's already), the outbox rows the server acknowledged, and the
+        new cursor. A crash leaves either all of it or none of it."""
+        with self._session() as s, s.begin():
+            result = self._store(s, events)
+            for chunk in _chunks(list(sent)):
+                s.execute(delete(OutboxRow).where(OutboxRow.event_id.in_(chunk)))
+            s.merge(Meta(key=cursor_key, value=str(cursor)))
+        return result
+
+    def _store(self, s: Session, events: Sequence[Event]) -> AppendResult:
+        """Insert the events not stored yet and update the projections with them.
+
+        An event sorting before ones already applied to its card makes that card replay from
+        its own events, so the result equals a rebuild from scratch.
+        """
+        known: set[str] = set()
+        ids = [e.id for e in events]
+        for chunk in _chunks(ids):
+            known.update(s.scalars(select(EventRow.id).where(EventRow.id.in_(chunk))))
+        fresh: dict[str, Event] = {}
+        for e in events:
+            if e.id not in known and e.id not in fresh:
+                fresh[e.id] = e
+        new = sorted(fresh.values(), key=lambda e: e.order_key)
+        if not new:
+            return AppendResult([], 0)
+        s.execute(insert(EventRow), [_event_values(e) for e in new])
+        replayed = self._project(s, [e for e in new if e.known])
         return AppendResult(new, replayed)
+
+    @_guard
+    def outbox(self, limit: int) -> list[Event]:
+        """The oldest events not yet acknowledged by the sync server."""
+        with self._session() as s:
+            rows = s.execute(
+                select(EventRow)
+                .join(OutboxRow, OutboxRow.event_id == EventRow.id)
+                .order_by(OutboxRow.seq)
+                .limit(limit)
+            ).scalars()
+            return [_row_to_event(r) for r in rows]
+
+    @_guard
+    def outbox_count(self) -> int:
+        with self._session() as s:
+            return s.scalar(select(func.count()).select_from(OutboxRow)) or 0
+
+    @_guard
+    def requeue_all(self, cursor_key: str) -> None:
+        """Queue every stored event again and forget the cursor: for a newly linked account,
+        which must receive all of this profile's history (the server ignores what it has)."""
+        with self._session() as s, s.begin():
+            s.execute(delete(OutboxRow))
+            s.connection().exec_driver_sql(
+                "INSERT INTO outbox (event_id) SELECT id FROM events ORDER BY hlc, id"
+            )
+            s.execute(delete(Meta).where(Meta.key == cursor_key))
 
     def _project(self, s: Session, new: list[Event]) -> int:
         old_day_start = self._setting_value(s, "day_starts_at")
@@ -723,7 +776,64 @@ class ProfileDatabase:
     @_guard
     def documents(self) -> list[DocumentRow]:
         with self._session() as s:
-            return list(s.scalars(select(DocumentRow).order_by(DocumentRow.uploaded_at)))
+            return list(
+                s.scalars(select(DocumentRow).order_by(DocumentRow.uploaded_at, DocumentRow.id))
+            )
+
+    # (documents: written by services/library.py; never a document's content)
+    @_guard
+    def add_document(
+        self,
+        doc_id: str,
+        session_id: str | None,
+        filename: str,
+        file_type: str,
+        uploaded_at: int,
+        status: str,
+        error: str | None = None,
+    ) -> None:
+        with self._session() as s, s.begin():
+            s.add(
+                DocumentRow(
+                    id=doc_id,
+                    session_id=session_id,
+                    filename=filename,
+                    file_type=file_type,
+                    uploaded_at=uploaded_at,
+                    status=status,
+                    description="",
+                    error=error,
+                )
+            )
+
+    @_guard
+    def update_document(
+        self, doc_id: str, status: str, description: str | None = None, error: str | None = None
+    ) -> None:
+        values: dict[str, Any] = {"status": status, "error": error}
+        if description is not None:
+            values["description"] = description
+        with self._session() as s, s.begin():
+            s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(**values))
+
+    @_guard
+    def expire_documents(self, session_id: str | None) -> int:
+        """Documents whose session ended (`session_id`, or every session when None) are no
+        longer available: their text and vectors lived only in that session."""
+        with self._session() as s, s.begin():
+            query = update(DocumentRow).where(
+                DocumentRow.status.in_(("pending", "processing", "ready"))
+            )
+            if session_id is not None:
+                query = query.where(DocumentRow.session_id == session_id)
+            return s.execute(query.values(status="expired")).rowcount or 0
+
+    @_guard
+    def delete_document(self, doc_id: str) -> None:
+        with self._session() as s, s.begin():
+            s.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
+
+    # (end of documents)
 
     @_guard
     def cached_evaluation(self, key: str) -> dict[str, Any] | None:

@@ -109,6 +109,15 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX ix_cache_content ON evaluation_cache (content_id);
     """,
+    # 3: the sync outbox: local events not yet acknowledged by the sync server. Everything
+    # recorded before sync existed was made on this device, so it all waits to be sent.
+    """
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL UNIQUE REFERENCES events (id)
+    );
+    INSERT INTO outbox (event_id) SELECT id FROM events ORDER BY hlc, id;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -36,6 +36,12 @@ class EventRow(Base):
     content_id: Mapped[str | None]
 
 
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), unique=True)
+
+
 class ContentRow(Base):
     __tablename__ = "content"
     id: Mapped[str] = mapped_column(primary_key=True)

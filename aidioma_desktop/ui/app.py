@@ -74,14 +74,18 @@ def run(paths: AppPaths, profile: str | None = None) -> int:
         probe = _FirstPaint(started)
 
         def watch(*_args: object) -> None:
-            if window.shell is not None:
-                window.shell.today.loaded.connect(
-                    lambda: window.shell.today.installEventFilter(probe) if window.shell else None
+            # Runs right after the main window's own handler built the shell and asked for the
+            # Today numbers, so their arrival cannot be missed.
+            # The chart, not the page: a page covered by its children gets no paint events.
+            today = window.shell.today if window.shell is not None else None
+            if today is not None:
+                today.loaded.connect(
+                    lambda: (today.chart.installEventFilter(probe), today.chart.update())
                 )
-                window.shell.today.update()
 
-        window.welcome.logged_in.connect(lambda _l: QTimer.singleShot(0, watch))
+        window.welcome.logged_in.connect(watch)
     window.show()
     code = app.exec()
     runner.shutdown(window.final_logout())
+    window.wait_for_workers()
     return code

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
+from ..services.library import EmbeddingConfig, LibraryService
 from ..services.practice import PracticeService
 from ..services.review import ReviewService
 from ..services.session import Learner, SessionService
@@ -29,6 +30,9 @@ class Context:
         self.practice = PracticeService(self.learner)
         self.review = ReviewService(self.learner)
         self.stats = StatsService(self.learner)
+        self.library = LibraryService(
+            self.learner, self.service.paths, embedding_config(self.ui_settings)
+        )
 
     def run(
         self,
@@ -37,3 +41,13 @@ class Context:
         on_error: Callable[[BaseException], None] | None = None,
     ) -> int:
         return self.runner.run(work, on_done, on_error)
+
+
+def embedding_config(ui_settings: QSettings) -> EmbeddingConfig:
+    """This computer's choice of embedding model (Settings → Embeddings); the API key is read
+    from the OS keyring by the library service, off the UI thread."""
+    return EmbeddingConfig(
+        provider=str(ui_settings.value("embeddings/provider", "builtin")),
+        url=str(ui_settings.value("embeddings/url", "")),
+        model=str(ui_settings.value("embeddings/model", "")),
+    )

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
 
 from ..services.session import Learner, SessionService
 from .context import Context
+from .library import LibraryPage
 from .practice import PracticePage
 from .progress import ProgressPage
 from .review import ReviewPage
 from .settings import SettingsPage
 from .speech import Speaker
+from .sync import SyncController
 from .tasks import TaskRunner
 from .today import TodayPage
 from .welcome import WelcomeScreen
@@ -30,7 +32,7 @@ from .widgets import Page, button, label
 
 
 class Shell(QWidget):
-    """Sidebar navigation (Ctrl+1..5) and the pages of a logged-in profile."""
+    """Sidebar navigation (Ctrl+1..6) and the pages of a logged-in profile."""
 
     page_changed = Signal(int)
 
@@ -65,19 +67,22 @@ class Shell(QWidget):
 
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
+        self.sync = SyncController(ctx, self)
         self.today = TodayPage(ctx)
         self.practice = PracticePage(ctx, speaker)
         self.review = ReviewPage(ctx)
         self.progress = ProgressPage(ctx)
-        self.settings = SettingsPage(ctx)
+        self.settings = SettingsPage(ctx, self.sync)
+        self.library = LibraryPage(ctx)
         self.pages: list[Page] = [
             self.today,
             self.practice,
             self.review,
             self.progress,
             self.settings,
+            self.library,  # last, so the other pages keep their Ctrl+1..5
         ]
-        icons = ["☀", "✎", "↻", "▦", "⚙"]
+        icons = ["☀", "✎", "↻", "▦", "⚙", "▤"]
         for number, (page, icon) in enumerate(zip(self.pages, icons, strict=True), 1):
             self.stack.addWidget(page)
             self.nav.addItem(f"{icon}   {page.accessibleName()}")
@@ -88,6 +93,14 @@ class Shell(QWidget):
         self.today.start_review.connect(lambda: self.show_page(2))
         self.review.practise_instead.connect(lambda: self.show_page(1))
         self.settings.saved.connect(lambda: self.who.setText(self.settings.display_name.text()))
+        self.settings.saved.connect(self.sync.activity)
+        self.practice.graded.connect(self.sync.activity)
+        self.review.card_shown.connect(self.sync.activity)
+        # What another device sent may change what the page shows.
+        self.sync.synced.connect(lambda report: report.pulled and self._refresh_current())
+
+    def _refresh_current(self) -> None:
+        self.pages[self.stack.currentIndex()].refresh()
 
     def show_page(self, index: int) -> None:
         self.nav.setCurrentRow(index)
@@ -121,6 +134,10 @@ class MainWindow(QMainWindow):
         self.welcome.logged_in.connect(self._logged_in)
         self.screens.addWidget(self.welcome)
         runner.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self._retired: list[TaskRunner] = []
+        self.sync_state = label("", "subtle", name=self.tr("Sync status"))
+        self.statusBar().addPermanentWidget(self.sync_state)
+        self.sync_state.hide()
         self.statusBar().showMessage(self.tr("Welcome to AIdioma."), 3000)
 
     def set_service(self, service: SessionService) -> None:
@@ -137,6 +154,9 @@ class MainWindow(QMainWindow):
         self.screens.setCurrentWidget(self.shell)
         self.setWindowTitle(f"AIdioma — {learner.settings()['display_name']}")
         self.shell.show_page(0)
+        self.sync_state.show()
+        self.shell.sync.state_changed.connect(self._sync_state)
+        self.shell.sync.start()
         self.shell.settings.theme_changed.connect(self.theme_changed)
 
     def logout(self) -> None:
@@ -145,21 +165,44 @@ class MainWindow(QMainWindow):
             return
         ctx, shell = self.ctx, self.shell
         self.ctx = self.shell = None
+        shell.sync.stop()
+        self._retired.append(shell.sync.runner)  # kept until its thread has ended
+        self.sync_state.hide()
         self.screens.setCurrentWidget(self.welcome)
         self.setWindowTitle("AIdioma")
-        self.runner.run(
-            lambda: ctx.service.logout(ctx.learner),
-            lambda _r: self.welcome.reload(ctx.learner.profile_id),
-        )
+        sync_service = shell.sync.service
+
+        def end() -> None:
+            sync_service.close()  # waits (on the worker) for a sync under way to end
+            ctx.service.logout(ctx.learner)
+
+        self.runner.run(end, lambda _r: self.welcome.reload(ctx.learner.profile_id))
         self.screens.removeWidget(shell)
         shell.deleteLater()
 
+    def _sync_state(self, text: str, role: str) -> None:
+        self.sync_state.setText(text)
+        self.sync_state.setProperty("role", role)
+        self.sync_state.style().polish(self.sync_state)
+
     def final_logout(self) -> Callable[[], None] | None:
         """The work to run on the worker when the app quits (logout of the open session)."""
-        if self.ctx is None:
+        if self.ctx is None or self.shell is None:
             return None
-        ctx = self.ctx
-        return lambda: ctx.service.logout(ctx.learner)
+        ctx, sync = self.ctx, self.shell.sync
+        sync.stop()
+        self._retired.append(sync.runner)
+
+        def end() -> None:
+            sync.service.close()
+            ctx.service.logout(ctx.learner)
+
+        return end
+
+    def wait_for_workers(self) -> None:
+        """At exit, after the final logout: the sync workers end before the process does."""
+        for runner in self._retired:
+            runner.wait_stopped()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.ui_settings.setValue("geometry", self.saveGeometry())

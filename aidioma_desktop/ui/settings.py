@@ -1,4 +1,4 @@
-"""Settings: profile, learning, appearance, data; sync and AI tutor arrive later."""
+"""Settings: profile, learning, appearance, data, sync; the AI tutor arrives later."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from ..services.export import export_profile
 from .context import Context
+from .library import EmbeddingsBox
+from .sync import SyncBox, SyncController
 from .tasks import readable
 from .widgets import Page, button, label
 
@@ -39,7 +41,9 @@ class SettingsPage(Page):
     theme_changed = Signal(str)
     saved = Signal()
 
-    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: Context, sync: SyncController | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(self.tr("Settings"), parent)
         self.ctx = ctx
         self.loaded: dict[str, Any] = {}
@@ -137,18 +141,9 @@ class SettingsPage(Page):
         form.addRow(self.tr("Export"), self.export_button)
         self.body.addWidget(box)
 
-        box, form = _group(self.tr("Sync account"))
-        form.addRow(
-            label(
-                self.tr(
-                    "Coming soon: keep your progress in step on all your computers "
-                    "through your family's own sync server."
-                ),
-                "subtle",
-                wrap=True,
-            )
-        )
-        self.body.addWidget(box)
+        self.sync_box = SyncBox(sync) if sync is not None else None
+        if self.sync_box is not None:
+            self.body.addWidget(self.sync_box)
         box, form = _group(self.tr("AI tutor"))
         form.addRow(
             label(
@@ -162,6 +157,9 @@ class SettingsPage(Page):
         )
         self.body.addWidget(box)
 
+        self.embeddings = EmbeddingsBox(ctx)  # documents: which model embeds them
+        self.body.addWidget(self.embeddings)
+
         actions = QHBoxLayout()
         self.status = label("", "subtle", wrap=True, name=self.tr("Settings status"))
         actions.addWidget(self.status, 1)
@@ -173,6 +171,8 @@ class SettingsPage(Page):
 
     def refresh(self) -> None:
         self.ctx.run(self.ctx.learner.settings, self._show)
+        if self.sync_box is not None:
+            self.sync_box.controller.refresh()
 
     def _show(self, s: dict[str, Any]) -> None:
         self.loaded = s

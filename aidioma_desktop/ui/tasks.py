@@ -58,12 +58,12 @@ class TaskRunner(QObject):
     busy_changed = Signal(bool)
     _submit = Signal(int, object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, name: str = "aidioma-data") -> None:
         super().__init__(parent)
         self._ids = itertools.count(1)
         self._jobs: dict[int, _Job] = {}
         self._thread = QThread()
-        self._thread.setObjectName("aidioma-data")
+        self._thread.setObjectName(name)
         self._worker = _Worker()
         self._worker.moveToThread(self._thread)
         self._submit.connect(self._worker.execute)
@@ -102,6 +102,17 @@ class TaskRunner(QObject):
             job.on_error(error)
         else:
             self.failed.emit(readable(error))
+
+    def stop(self) -> None:
+        """Drop the callbacks of queued work and let the worker end after its current job,
+        without waiting for it (the UI thread never waits on the network)."""
+        self._jobs.clear()
+        self.busy_changed.emit(False)
+        self._thread.quit()
+
+    def wait_stopped(self, timeout_ms: int = 10_000) -> None:
+        """At exit only: let a stopped worker end before the process does."""
+        self._thread.wait(timeout_ms)
 
     def shutdown(self, last: Callable[[], Any] | None = None, timeout_s: float = 30) -> None:
         """Run `last` (e.g. logout) after the queued work, then stop the worker.

@@ -59,7 +59,8 @@ def test_the_orm_models_match_the_migrated_schema(tmp_path: Path):
 def test_a_database_of_the_first_schema_version_is_upgraded_with_its_data(tmp_path: Path):
     path = tmp_path / "old.aidioma"
     old = ProfileDatabase.open(path, create=True, schema=1)  # as the first release wrote it
-    old.append([goal_event(25)])
+    with old._session() as s, s.begin():  # the first release had no outbox to queue into
+        old._store(s, [goal_event(25)])
     old.close()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
 
@@ -68,6 +69,8 @@ def test_a_database_of_the_first_schema_version_is_upgraded_with_its_data(tmp_pa
     assert upgraded.settings()["daily_goal"] == 25
     assert upgraded.event_count() == 1
     assert upgraded.documents() == []  # a table that arrived in version 2
+    # version 3 brought sync: what was recorded before it waits in the outbox to be sent
+    assert [e.id for e in upgraded.outbox(10)] == [e.id for e in upgraded.events()]
     upgraded.close()
 
 

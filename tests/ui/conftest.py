@@ -43,6 +43,7 @@ class AppHarness:
     def stop(self) -> None:
         if self.runner is not None and self.window is not None:
             self.runner.shutdown(self.window.final_logout())
+            self.window.wait_for_workers()
             self.window.close()
             self.runner = None
 

@@ -1,0 +1,144 @@
+"""One document, end to end: copy -> extract -> split -> embed -> the session index.
+
+The copy in the session folder is deleted as soon as its text is out, and in any case before
+`ingest` returns: on success, failure and cancel alike. A cancel is noticed between pages and
+between batches of chunks; whatever was added to the index for the document is taken out again.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .embed import BATCH, Embedder
+from .errors import Cancelled, DocumentError
+from .extract import check_size, extract, file_type
+from .index import SessionIndex
+from .text import Chunk, Span, chunks, normalise, paragraphs, sentences, words
+
+MAX_WORDS = 500_000  # about 1,500 pages; more would take an hour to embed on a laptop
+
+# (stage, fraction of the whole document 0..1)
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class DocumentText:
+    """A processed document, in memory for the session only."""
+
+    doc_id: str
+    filename: str
+    file_type: str
+    text: str
+    paragraphs: list[Span]
+    sentences: list[Span]
+    chunks: list[Chunk]
+    words: int
+    embedder_key: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (benchmarks)
+
+    def description(self) -> str:
+        """A brief description to keep as metadata: its size and how it begins (80 characters
+        at most, never the content)."""
+        first = self.sentences[0].text if self.sentences else ""
+        if len(first) > 80:
+            first = first[:77].rsplit(" ", 1)[0] + "…"
+        return f"{self.words:,} words, {len(self.paragraphs):,} paragraphs. “{first}”"
+
+
+def stage_copy(source: Path, folder: Path, doc_id: str) -> Path:
+    """Copy the file into the session folder, so the original can move or change meanwhile."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{doc_id}{source.suffix.lower()}"
+    try:
+        shutil.copyfile(source, target)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise DocumentError(f"{source.name}: the file cannot be read ({exc.strerror}).") from exc
+    return target
+
+
+def ingest(
+    source: Path,
+    doc_id: str,
+    folder: Path,
+    embedder: Embedder,
+    index: SessionIndex,
+    progress: Progress,
+    cancel: threading.Event,
+) -> DocumentText:
+    def check() -> None:
+        if cancel.is_set():
+            raise Cancelled()
+
+    kind = file_type(source)
+    check_size(source)
+    timings: dict[str, float] = {}
+    copy: Path | None = None
+    added = False
+    try:
+        check()
+        started = time.perf_counter()
+        copy = stage_copy(source, folder, doc_id)
+        check_size(copy)  # it may have grown since it was chosen
+        progress("extracting", 0.0)
+        raw = extract(copy, kind, lambda f: progress("extracting", 0.2 * f), check, source.name)
+        copy.unlink(missing_ok=True)  # the text is out: the copy goes at once
+        copy = None
+        timings["extract"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        text = normalise(raw)
+        del raw
+        count = len(words(text))
+        if count == 0:
+            raise DocumentError(
+                f"{source.name} has no text in it. If it is a scan or a picture of text, "
+                "AIdioma cannot read it; add a document with real text."
+            )
+        if count > MAX_WORDS:
+            raise DocumentError(
+                f"{source.name} has {count:,} words; AIdioma reads documents of up to "
+                f"{MAX_WORDS:,} words. Add the chapters you want to read one by one."
+            )
+        doc = DocumentText(
+            doc_id=doc_id,
+            filename=source.name,
+            file_type=kind,
+            text=text,
+            paragraphs=paragraphs(text),
+            sentences=sentences(text),
+            chunks=chunks(text),
+            words=count,
+            embedder_key=embedder.key,
+            timings=timings,
+        )
+        timings["split"] = time.perf_counter() - started
+        progress("embedding", 0.25)
+
+        timings["embed"] = timings["index"] = 0.0
+        total = len(doc.chunks)
+        for first in range(0, total, BATCH):
+            check()
+            batch = doc.chunks[first : first + BATCH]
+            started = time.perf_counter()
+            vectors = embedder.passages([c.text for c in batch])
+            timings["embed"] += time.perf_counter() - started
+            started = time.perf_counter()
+            added = True
+            index.add(embedder.key, doc_id, source.name, batch, vectors)
+            timings["index"] += time.perf_counter() - started
+            progress("embedding", 0.25 + 0.75 * (first + len(batch)) / total)
+        check()
+        return doc
+    except BaseException:
+        if added:
+            index.remove_document(doc_id)
+        raise
+    finally:
+        if copy is not None:
+            copy.unlink(missing_ok=True)

@@ -1,0 +1,562 @@
+"""Your own documents, for the session: add, process, search, read and practise with them.
+
+Processing runs on the library's own thread (one document at a time), never on the UI's data
+worker, so Practice and Review stay quick while a long PDF is embedded. Everything else (adding
+a row, searching, reading, cards) is quick work for the caller's worker.
+
+What is kept: the metadata row in the profile (name, type, time, status, a brief description).
+What is not: the uploaded copy (deleted as soon as its text is out), the text, the chunks and
+the vectors (in memory; wiped at logout). A session that never logged out (a crash, a kill) has
+its folder removed at the next start, and its documents are marked no longer available.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import shutil
+import threading
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..documents import embed
+from ..documents.embed import Embedder, EmbeddingConfig
+from ..documents.errors import Cancelled, DocumentError
+from ..documents.extract import check_size, file_type
+from ..documents.index import SessionIndex
+from ..documents.lemma import Frequency, band
+from ..documents.pipeline import DocumentText, ingest
+from ..documents.text import word_spans, words
+from ..domain.errors import AppError
+from ..domain.events import Event
+from ..domain.ids import uuid7
+from ..store.database import ProfileDatabase
+from ..store.locks import ProfileInUse, ProfileLock
+from ..store.paths import AppPaths, resources_dir
+
+if TYPE_CHECKING:
+    from .session import Learner
+
+log = logging.getLogger(__name__)
+
+LIVE = ("pending", "processing", "ready")  # statuses that end with the session
+KEYRING_SERVICE = "AIdioma"
+KEYRING_USER = "embeddings-api-key"
+
+
+class LibraryError(AppError):
+    pass
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: str
+    filename: str
+    file_type: str
+    uploaded_at: int
+    status: str  # pending, processing, ready, failed, cancelled, expired
+    description: str
+    error: str | None
+    fraction: float = 0.0  # how far processing is, 0..1
+    words: int = 0  # 0 when the text is not in memory (another session)
+
+    @property
+    def available(self) -> bool:
+        return self.status == "ready" and self.words > 0
+
+
+@dataclass(frozen=True)
+class Passage:
+    doc_id: str
+    filename: str
+    text: str
+    score: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class WordInfo:
+    word: str
+    lemma: str
+    how: str  # irregular, known, rule, as is
+    rank: int | None  # 1 = most common; None: not in the list
+    band: str  # top100, top500, listed, rare
+    list_size: int
+    in_document: int  # how often the lemma appears in the document
+    sentence: str  # the sentence it was clicked in (for the card's note)
+
+
+@dataclass(frozen=True)
+class Reading:
+    doc_id: str
+    filename: str
+    paragraphs: list[str]
+    words: int
+
+
+@dataclass(frozen=True)
+class ReadingItem:
+    doc_id: str
+    filename: str
+    sentence: int  # index among the document's sentences
+    es: str
+    words: int
+    difficulty: float  # 0 easy .. 1 hard
+
+
+@dataclass
+class _Session:
+    """What one session holds in memory (and the folder that the uploaded copies pass through)."""
+
+    session_id: str
+    folder: Path
+    lock: ProfileLock
+    index: SessionIndex
+    texts: dict[str, DocumentText] = field(default_factory=dict)
+    cancels: dict[str, threading.Event] = field(default_factory=dict)
+    fractions: dict[str, float] = field(default_factory=dict)
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="aidioma-ingest")
+    )
+
+
+_sessions: dict[str, _Session] = {}
+_sessions_lock = threading.Lock()
+
+
+def _lock_path(paths: AppPaths, session_id: str) -> Path:
+    return paths.data / "locks" / f"session-{session_id}.lock"
+
+
+def _session(paths: AppPaths, session_id: str) -> _Session:
+    with _sessions_lock:
+        state = _sessions.get(session_id)
+        if state is None:
+            lock = ProfileLock(_lock_path(paths, session_id))
+            lock.acquire("This session")  # held while the process lives: see clean_up_folders
+            state = _Session(
+                session_id, paths.sessions / session_id, lock, SessionIndex(session_id)
+            )
+            _sessions[session_id] = state
+        return state
+
+
+def clean_up_folders(paths: AppPaths) -> list[str]:
+    """Remove the session folders left by a crash or a kill (at start and at login).
+
+    A folder whose session lock is still held belongs to a session running in another AIdioma
+    window (another profile) and is left alone; the OS releases the lock of a dead process.
+    """
+    removed: list[str] = []
+    if not paths.sessions.exists():
+        return removed
+    for entry in sorted(paths.sessions.iterdir()):
+        if entry.name in _sessions:
+            continue
+        lock = ProfileLock(_lock_path(paths, entry.name))
+        try:
+            lock.acquire("A session")
+        except ProfileInUse:
+            continue
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry.name)
+        finally:
+            lock.release()
+            lock.path.unlink(missing_ok=True)
+    return removed
+
+
+def clean_up_at_login(paths: AppPaths, db: ProfileDatabase) -> None:
+    """After a crash: leftover folders go, and documents of sessions that ended are marked no
+    longer available (their text and vectors are gone)."""
+    clean_up_folders(paths)
+    db.expire_documents(None)
+
+
+def wipe_session(paths: AppPaths, db: ProfileDatabase, session_id: str) -> None:
+    """At logout: stop processing, then delete the session's vectors, texts and folder."""
+    state = _sessions.get(session_id)
+    if state is not None:
+        for cancel in state.cancels.values():
+            cancel.set()
+        state.executor.shutdown(wait=True, cancel_futures=True)  # a batch at most
+        with _sessions_lock:
+            _sessions.pop(session_id, None)
+        state.index.wipe()
+        state.texts.clear()
+        shutil.rmtree(state.folder, ignore_errors=True)
+        state.lock.release()
+        state.lock.path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(paths.sessions / session_id, ignore_errors=True)
+    db.expire_documents(session_id)
+
+
+def load_api_key() -> str:
+    """The embedding service's API key from the OS keyring ('' when none or no keyring)."""
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, KEYRING_USER) or ""
+    except Exception:  # no keyring backend: there is simply no key
+        return ""
+
+
+def save_api_key(key: str) -> bool:
+    """Keep the key in the OS keyring; False when there is no keyring (it is then not kept)."""
+    try:
+        import keyring
+
+        if key:
+            keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
+        else:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)
+        return True
+    except Exception:
+        return False
+
+
+_frequency: Frequency | None = None
+
+
+def frequency() -> Frequency:
+    global _frequency
+    if _frequency is None:
+        _frequency = Frequency.load(resources_dir() / "frequency" / "es.txt")
+    return _frequency
+
+
+Update = Callable[[DocumentInfo], None]  # called on the ingest thread
+
+
+class LibraryService:
+    """The learner's documents in this session. Construct it freely: nothing heavy happens
+    until a document is added (Chroma and the model load on the ingest thread)."""
+
+    def __init__(
+        self, learner: Learner, paths: AppPaths, config: EmbeddingConfig | None = None
+    ) -> None:
+        self.learner = learner
+        self.paths = paths
+        self.config = config or EmbeddingConfig()
+        self._embedder: Embedder | None = None
+        self._embedder_lock = threading.Lock()
+
+    # ---- state ------------------------------------------------------------------------
+
+    @property
+    def _state(self) -> _Session:
+        if not self.learner.session_id:
+            raise LibraryError("You are logged out; log in again to use your documents.")
+        return _session(self.paths, self.learner.session_id)
+
+    def _current(self) -> _Session | None:
+        """The session's state if it exists (reads never create it)."""
+        return _sessions.get(self.learner.session_id or "")
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._embedder_lock:
+            if self._embedder is None:
+                config = self.config
+                if config.provider == "openai" and not config.api_key:
+                    config = EmbeddingConfig(
+                        config.provider, config.url, config.model, load_api_key()
+                    )
+                self._embedder = embed.make_embedder(config)
+            return self._embedder
+
+    def embedder_name(self) -> tuple[str, bool]:
+        """The model in use and whether it is the weaker fallback."""
+        e = self.embedder
+        return e.name, e.weak
+
+    def set_embedding(self, config: EmbeddingConfig) -> None:
+        """Use another embedding model from now on; documents of this session are embedded
+        again with it (in the background, on the ingest thread)."""
+        with self._embedder_lock:
+            self.config = config
+            old, self._embedder = self._embedder, None
+        state = self._current()
+        if old is None or state is None or not state.texts:
+            return
+        state.executor.submit(self._reembed, state, old.key)
+
+    def _reembed(self, state: _Session, old_key: str) -> None:
+        try:
+            e = self.embedder
+            for doc in list(state.texts.values()):
+                for first in range(0, len(doc.chunks), embed.BATCH):
+                    batch = doc.chunks[first : first + embed.BATCH]
+                    state.index.add(
+                        e.key, doc.doc_id, doc.filename, batch, e.passages([c.text for c in batch])
+                    )
+                doc.embedder_key = e.key
+            state.index.drop(old_key)
+        except Exception:
+            log.warning("re-embedding failed:\n%s", traceback.format_exc())
+
+    # ---- documents --------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentInfo]:
+        state = self._current()
+        out = []
+        for row in reversed(self.learner.db.documents()):
+            doc = state.texts.get(row.id) if state else None
+            out.append(
+                DocumentInfo(
+                    id=row.id,
+                    filename=row.filename,
+                    file_type=row.file_type,
+                    uploaded_at=row.uploaded_at,
+                    status=row.status,
+                    description=row.description,
+                    error=row.error,
+                    fraction=state.fractions.get(row.id, 0.0) if state else 0.0,
+                    words=doc.words if doc else 0,
+                )
+            )
+        return out
+
+    def info(self, doc_id: str) -> DocumentInfo:
+        for d in self.documents():
+            if d.id == doc_id:
+                return d
+        raise LibraryError("That document is no longer in your list.")
+
+    def add(self, path: Path, on_update: Update | None = None) -> DocumentInfo:
+        """Record the document and queue it for processing; returns at once.
+
+        A file that cannot be taken (an unsupported type, too large) gets a failed row with
+        the reason, so every file the person chose shows up with what happened to it.
+        """
+        path = Path(path)
+        state = self._state
+        now = self.learner.clock.now_ms()
+        doc_id = uuid7(now)
+        kind = path.suffix.lower().lstrip(".") or "?"
+        error: str | None = None
+        try:
+            kind = file_type(path)
+            check_size(path)
+        except DocumentError as exc:
+            error = str(exc)
+        db = self.learner.db
+        db.add_document(
+            doc_id,
+            state.session_id,
+            path.name[:200],
+            kind[:20],
+            now,
+            "failed" if error else "pending",
+            error,
+        )
+        info = self.info(doc_id)
+        if error is None:
+            state.cancels[doc_id] = threading.Event()
+            state.executor.submit(self._process, state, path, doc_id, on_update)
+        return info
+
+    def cancel(self, doc_id: str) -> None:
+        """Stop processing (noticed between pages and between batches of chunks)."""
+        state = self._current()
+        cancel = state.cancels.get(doc_id) if state else None
+        if cancel is not None:
+            cancel.set()
+
+    def remove(self, doc_id: str) -> None:
+        """Take a document out of the list (and its vectors out of the session)."""
+        state = self._current()
+        self.cancel(doc_id)
+        if state is not None and doc_id in state.texts:
+            state.index.remove_document(doc_id)
+            state.texts.pop(doc_id, None)
+        if state is None or doc_id not in state.cancels:  # a running one ends as cancelled
+            self.learner.db.delete_document(doc_id)
+
+    def wait_idle(self, timeout_s: float = 600) -> None:
+        """Block until queued processing is done (scripts, benchmarks and the kill test)."""
+        state = self._current()
+        if state is None:
+            return
+        done = threading.Event()
+        state.executor.submit(done.set)
+        done.wait(timeout_s)
+
+    def _process(self, state: _Session, path: Path, doc_id: str, on_update: Update | None) -> None:
+        db = self.learner.db
+        cancel = state.cancels[doc_id]
+        last = [-1.0]
+
+        def tell() -> None:
+            if on_update is not None:
+                try:
+                    on_update(self.info(doc_id))
+                except Exception:  # the page may be gone (logout); processing goes on
+                    log.debug("document update not delivered:\n%s", traceback.format_exc())
+
+        def progress(_stage: str, fraction: float) -> None:
+            state.fractions[doc_id] = fraction
+            if fraction - last[0] >= 0.01 or fraction >= 1.0:  # at most a hundred updates
+                last[0] = fraction
+                tell()
+
+        try:
+            if cancel.is_set():
+                raise Cancelled()
+            db.update_document(doc_id, "processing")
+            tell()
+            doc = ingest(path, doc_id, state.folder, self.embedder, state.index, progress, cancel)
+            state.texts[doc_id] = doc
+            db.update_document(doc_id, "ready", description=doc.description())
+        except Cancelled as exc:
+            db.update_document(doc_id, "cancelled", error=str(exc))
+        except DocumentError as exc:
+            db.update_document(doc_id, "failed", error=str(exc))
+        except Exception as exc:  # anything else still ends as a readable, per-file failure
+            log.warning("processing %s failed:\n%s", path.name, traceback.format_exc())
+            db.update_document(
+                doc_id,
+                "failed",
+                error=f"{path.name} could not be processed ({type(exc).__name__}: {exc}).",
+            )
+        finally:
+            state.cancels.pop(doc_id, None)
+            state.fractions.pop(doc_id, None)
+        tell()
+
+    # ---- reading and learning ---------------------------------------------------------
+
+    def _doc(self, doc_id: str) -> DocumentText:
+        state = self._current()
+        doc = state.texts.get(doc_id) if state else None
+        if doc is None:
+            raise LibraryError(
+                "That document is not available any more: documents last only for the session "
+                "they were added in. Add it again to read it."
+            )
+        return doc
+
+    def search(self, query: str, limit: int = 5, doc_id: str | None = None) -> list[Passage]:
+        """The passages closest in meaning to the query, in any language the model knows."""
+        query = query.strip()
+        if not query:
+            return []
+        state = self._current()
+        if state is None:  # nothing was added in this session
+            return []
+        e = self.embedder
+        hits = state.index.search(e.key, e.query(query), limit, doc_id)
+        return [Passage(h.doc_id, h.filename, h.text, h.score, h.start, h.end) for h in hits]
+
+    def reading(self, doc_id: str) -> Reading:
+        doc = self._doc(doc_id)
+        return Reading(doc.doc_id, doc.filename, [p.text for p in doc.paragraphs], doc.words)
+
+    def word(self, word: str, doc_id: str | None = None, sentence: str = "") -> WordInfo:
+        """The lemma of a word, how common it is, and how often the document uses it."""
+        freq = frequency()
+        found = freq.lemmatiser.lemma(word)
+        rank = freq.rank(word)
+        in_document = 0
+        if doc_id is not None:
+            doc = self._doc(doc_id)
+            lemma = freq.lemmatiser.lemma
+            in_document = sum(1 for w in words(doc.text) if lemma(w).lemma == found.lemma)
+        return WordInfo(
+            word, found.lemma, found.how, rank, band(rank, freq.size), freq.size, in_document,
+            sentence,
+        )  # fmt: skip
+
+    def word_at(self, doc_id: str, paragraph: int, at: int) -> WordInfo | None:
+        """The word at character `at` of the document's paragraph number `paragraph` (what the
+        Reading view clicked), with the sentence around it; None between words."""
+        doc = self._doc(doc_id)
+        if not 0 <= paragraph < len(doc.paragraphs):
+            return None
+        para = doc.paragraphs[paragraph]
+        span = next((w for w in word_spans(para.text) if w.start <= at <= w.end), None)
+        if span is None:
+            return None
+        where = para.start + span.start
+        sentence = next((s.text for s in doc.sentences if s.start <= where < s.end), "")
+        return self.word(span.text, doc_id, sentence)
+
+    def practice_items(self, doc_id: str, limit: int = 30) -> list[ReadingItem]:
+        """The document's sentences for reading practice, easiest first (by word frequency)."""
+        doc = self._doc(doc_id)
+        freq = frequency()
+        seen: set[str] = set()
+        items = []
+        for number, s in enumerate(doc.sentences):
+            ws = words(s.text)
+            key = s.text.casefold()
+            if not 3 <= len(ws) <= 40 or key in seen or len(s.text) > 500:
+                continue
+            seen.add(key)
+            items.append(
+                ReadingItem(doc.doc_id, doc.filename, number, s.text, len(ws), freq.difficulty(ws))
+            )
+        items.sort(key=lambda item: (item.difficulty, item.sentence))
+        return items[:limit]
+
+    def add_card(self, es: str, en: str, doc_id: str | None = None, note: str = "") -> Event:
+        """A review card of the learner's own (a word or a sentence) as a `card.added` event."""
+        es, en = es.strip(), en.strip()
+        if not es:
+            raise LibraryError("Choose a word or a sentence for the card first.")
+        if not en:
+            raise LibraryError("Type what it means in your language: the card needs both sides.")
+        source = ""
+        if doc_id is not None:
+            source = next((d.filename for d in self.documents() if d.id == doc_id), "")
+        rank = frequency().rank(es) if len(es.split()) == 1 else None
+        level = "beginner" if rank is not None and rank <= 500 else "intermediate"
+        payload: dict[str, Any] = {
+            "content_id": "mine-" + hashlib.sha1(es.casefold().encode()).hexdigest()[:16],
+            "es": es[:500],
+            "en": en[:500],
+            "level": level,
+            "category": "my_cards",
+            "source": source[:200],
+        }
+        if note.strip():
+            payload["note"] = note.strip()[:500]
+        return self.learner.record("card.added", payload)
+
+    def save_translation(self, item: ReadingItem, answer: str, duration_ms: int) -> list[Event]:
+        """The learner's own translation of a sentence: a `reading.translated` event, plus a
+        `reading.logged` one so the reading counts for the day and the streak."""
+        answer = answer.strip()
+        if not answer:
+            raise LibraryError("Type your translation first.")
+        duration = max(0, min(duration_ms, 3_600_000))
+        return self.learner.record_many(
+            [
+                (
+                    "reading.translated",
+                    {
+                        "source": item.filename[:200],
+                        "es": item.es[:500],
+                        "answer": answer[:2000],
+                        "difficulty": item.difficulty,
+                        "duration_ms": duration,
+                    },
+                ),
+                (
+                    "reading.logged",
+                    {"title": item.filename[:200], "words": item.words, "duration_ms": duration},
+                ),
+            ]
+        )

@@ -1,0 +1,226 @@
+"""HTTP client of the family sync server (protocol v1, see sync_server/protocol.py).
+
+Every failure becomes a SyncError whose message is worded for the person using the app and
+says that nothing was lost: the outbox keeps unsent events until the server acknowledges them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import ipaddress
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from sync_server.protocol import API_PREFIX, MAX_BODY_BYTES
+
+from ..domain.errors import AppError
+from ..domain.events import Event
+
+GZIP_ABOVE_BYTES = 32 * 1024  # smaller bodies are not worth compressing
+TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+
+
+class SyncError(AppError):
+    """A sync that did not happen; nothing local was changed or lost."""
+
+
+class Offline(SyncError):
+    """The server could not be reached (no network, server down, timeout)."""
+
+
+class AuthError(SyncError):
+    """The token or password was refused: sign in again."""
+
+
+class RateLimited(SyncError):
+    def __init__(self, message: str, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class ServerRefused(SyncError):
+    def __init__(self, message: str, status: int, code: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+@dataclass(frozen=True)
+class PullPage:
+    accepted: list[str]
+    cursor: int
+    events: list[Event]
+    more: bool
+
+
+def check_server_url(url: str, insecure: bool = False) -> str:
+    """The server address, normalised; plain http only to this computer or when allowed."""
+    text = url.strip().rstrip("/")
+    if text and "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SyncError(f"'{url}' is not a server address such as https://sync.example.org.")
+    if parts.scheme == "http" and not insecure and not _is_loopback(parts.hostname):
+        raise SyncError(
+            f"{text} uses plain http, so your password and progress would cross the network "
+            "unencrypted. Use https, or tick 'Allow insecure connection' if you trust this "
+            "network."
+        )
+    return text
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class SyncClient:
+    """One server: a keep-alive connection and the protocol's calls."""
+
+    def __init__(self, server_url: str, insecure: bool = False) -> None:
+        self.server_url = check_server_url(server_url, insecure)
+        self._http = httpx.Client(base_url=self.server_url + API_PREFIX, timeout=TIMEOUT)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # ---- calls ------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        return self._call("GET", "/health")
+
+    def register(self, username: str, email: str, password: str, invite_code: str) -> str:
+        body = {
+            "username": username,
+            "email": email,
+            "password": password,
+            "invite_code": invite_code,
+        }
+        return str(self._call("POST", "/auth/register", body)["token"])
+
+    def login(self, username: str, password: str) -> str:
+        body = {"username": username, "password": password}
+        return str(self._call("POST", "/auth/login", body)["token"])
+
+    def logout(self, token: str) -> None:
+        self._call("POST", "/auth/logout", token=token)
+
+    def account(self, token: str) -> dict[str, Any]:
+        return self._call("GET", "/account", token=token)
+
+    def delete_account(self, token: str) -> None:
+        self._call("DELETE", "/account", token=token)
+
+    def sync(self, token: str, device_id: str, cursor: int, events: Sequence[Event]) -> PullPage:
+        body = {"device_id": device_id, "cursor": cursor, "events": [e.to_dict() for e in events]}
+        data = self._call("POST", "/sync", body, token=token)
+        try:
+            return PullPage(
+                accepted=[str(i) for i in data["accepted"]],
+                cursor=int(data["cursor"]),
+                events=[Event.from_dict(e) for e in data["events"]],
+                more=bool(data["more"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SyncError(
+                f"The sync server sent an answer this app cannot read ({exc}). Nothing was "
+                "changed here; check that the server runs a matching version."
+            ) from exc
+
+    # ---- plumbing ---------------------------------------------------------------------
+
+    def _call(
+        self, method: str, path: str, body: Any = None, token: str | None = None
+    ) -> dict[str, Any]:
+        headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        content: bytes | None = None
+        if body is not None:
+            content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            if len(content) > MAX_BODY_BYTES:
+                raise SyncError("That is more than the server takes at once; nothing was sent.")
+            headers["Content-Type"] = "application/json"
+            if len(content) > GZIP_ABOVE_BYTES:
+                content = gzip.compress(content, compresslevel=1)
+                headers["Content-Encoding"] = "gzip"
+        try:
+            response = self._http.request(method, path, content=content, headers=headers)
+        except httpx.TimeoutException as exc:
+            raise Offline(
+                f"The sync server at {self.server_url} did not answer in time. Your progress is "
+                "kept here and will be sent later."
+            ) from exc
+        except httpx.TransportError as exc:
+            raise Offline(
+                f"Cannot reach the sync server at {self.server_url} ({_reason(exc)}). Your "
+                "progress is kept here and will be sent when it is back."
+            ) from exc
+        if response.status_code == 204:
+            return {}
+        data = _json(response)
+        if response.is_success:
+            if not isinstance(data, dict):
+                raise SyncError(f"{self.server_url} did not answer like an AIdioma sync server.")
+            return data
+        raise self._refusal(response, data)
+
+    def _refusal(self, response: httpx.Response, data: Any) -> SyncError:
+        error = data.get("error") if isinstance(data, dict) else None
+        code = str(error.get("code", "")) if isinstance(error, dict) else ""
+        message = str(error.get("message", "")) if isinstance(error, dict) else ""
+        status = response.status_code
+        if not code:
+            return ServerRefused(
+                f"{self.server_url} answered {status} and does not look like an AIdioma sync "
+                "server. Check the address.",
+                status,
+                "not_aidioma",
+            )
+        if status == 401:
+            return AuthError(message or "The server did not accept the sign-in. Sign in again.")
+        if status == 429:
+            retry = _retry_after(response)
+            return RateLimited(
+                (message or "Too many attempts.") + f" Try again in {retry:.0f} s.", retry
+            )
+        return ServerRefused(message or f"The server refused the request ({status}).", status, code)
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _retry_after(response: httpx.Response) -> float:
+    try:
+        return max(1.0, float(response.headers.get("Retry-After", "60")))
+    except ValueError:
+        return 60.0
+
+
+def _reason(exc: httpx.TransportError) -> str:
+    text = str(exc).strip()
+    if "Connection refused" in text or "[Errno 111]" in text:
+        return "connection refused: is the server running?"
+    if "Name or service not known" in text or "nodename nor servname" in text:
+        return "unknown host name"
+    return text or type(exc).__name__

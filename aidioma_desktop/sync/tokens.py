@@ -1,0 +1,63 @@
+"""The sync token lives only in the OS keyring; never in a file.
+
+Where the system has no usable keyring (a bare Linux session without a secret service), the
+token is kept in memory for this run only, and `persistent` says so, so the app can tell the
+person they will sign in again next time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import keyring
+import keyring.errors
+from keyring.backends import fail
+
+SERVICE = "AIdioma sync"
+
+
+class TokenStore:
+    def __init__(self) -> None:
+        self._memory: dict[str, str] = {}
+        self.persistent = _usable()
+
+    def get(self, account: str) -> str | None:
+        if account in self._memory:
+            return self._memory[account]
+        if not self.persistent:
+            return None
+        try:
+            return keyring.get_password(SERVICE, account)
+        except keyring.errors.KeyringError:
+            return None
+
+    def set(self, account: str, token: str) -> None:
+        if self.persistent:
+            try:
+                keyring.set_password(SERVICE, account, token)
+                self._memory.pop(account, None)
+                return
+            except keyring.errors.KeyringError:
+                self.persistent = False
+        self._memory[account] = token
+
+    def delete(self, account: str) -> None:
+        self._memory.pop(account, None)
+        if self.persistent:
+            # PasswordDeleteError: there was none to delete
+            with contextlib.suppress(keyring.errors.KeyringError):
+                keyring.delete_password(SERVICE, account)
+
+
+def _usable() -> bool:
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring):
+        return False
+    try:
+        return backend.priority > 0
+    except Exception:  # a backend whose availability check itself fails is not usable
+        return False
+
+
+def account_key(server_url: str, username: str) -> str:
+    return f"{username}@{server_url.rstrip('/')}"

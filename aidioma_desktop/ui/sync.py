@@ -1,0 +1,345 @@
+"""Sync in the app: when to sync, the status-bar indicator, and Settings → Sync.
+
+Syncing talks to the network, so it runs on its own worker (not the data worker the pages use),
+on a timer, a little after each practice answer or review rating, and on "Sync now". After a
+failure it waits with exponential backoff and jitter (sync/backoff.py).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QWidget,
+)
+
+from ..services.sync import SyncReport, SyncService, SyncStatus
+from ..sync.client import AuthError, Offline
+from .context import Context
+from .tasks import TaskRunner, readable
+from .widgets import button, label
+
+AFTER_ACTIVITY_MS = 15_000  # a pause in practice: send what was just done
+FIRST_SYNC_MS = 1_500
+
+
+def ago(ms: int | None, now_ms: int) -> str:
+    if ms is None:
+        return QObject.tr("never")
+    minutes = max(0, (now_ms - ms) // 60_000)
+    if minutes < 1:
+        return QObject.tr("just now")
+    if minutes < 60:
+        return QObject.tr("%1 min ago").replace("%1", str(minutes))
+    hours = minutes // 60
+    if hours < 48:
+        return QObject.tr("%1 h ago").replace("%1", str(hours))
+    return QObject.tr("%1 days ago").replace("%1", str(hours // 24))
+
+
+class SyncController(QObject):
+    """Owns the sync worker and its schedule for the logged-in profile."""
+
+    status_changed = Signal(object)  # SyncStatus
+    state_changed = Signal(str, str)  # indicator text, role (subtle / good / bad)
+    synced = Signal(object)  # SyncReport, after a sync that brought or sent something
+    failed = Signal(str)  # a readable reason
+    account_changed = Signal(object)  # SyncStatus, after sign-in, sign-up or sign-out
+
+    def __init__(self, ctx: Context, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = SyncService(ctx.learner)
+        self.runner = TaskRunner(name="aidioma-sync")
+        self.status: SyncStatus | None = None
+        self.syncing = False
+        self._stopped = False
+        self._last_error = ""
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.sync_now)
+        self.clock_timer = QTimer(self)  # keeps "synced N min ago" true
+        self.clock_timer.setInterval(30_000)
+        self.clock_timer.timeout.connect(self._show_state)
+        self.clock_timer.start()
+
+    def start(self) -> None:
+        self.refresh(then_sync=True)
+
+    def refresh(self, then_sync: bool = False) -> None:
+        def done(status: SyncStatus) -> None:
+            self._set_status(status)
+            if then_sync and status.signed_in:
+                self.schedule(FIRST_SYNC_MS)
+
+        self.runner.run(self.service.status, done, self._error)
+
+    def schedule(self, delay_ms: int) -> None:
+        """Sync after `delay_ms` unless one is due sooner."""
+        if self._stopped or not (self.status and self.status.signed_in):
+            return
+        if not self.timer.isActive() or self.timer.remainingTime() > delay_ms:
+            self.timer.start(delay_ms)
+
+    def activity(self, *_args: object) -> None:
+        """Something was recorded: send it once the learner pauses."""
+        if self.timer.isActive() and self.timer.remainingTime() <= AFTER_ACTIVITY_MS:
+            return
+        self.schedule(AFTER_ACTIVITY_MS)
+
+    def sync_now(self) -> None:
+        if self._stopped or self.syncing:
+            return
+        self.timer.stop()
+        self.syncing = True
+        self.state_changed.emit(self.tr("Syncing…"), "subtle")
+        service = self.service
+
+        def work() -> tuple[SyncReport, SyncStatus]:
+            return service.sync_now(lambda: self._stopped), service.status()
+
+        self.runner.run(work, self._done, self._sync_failed)
+
+    def _done(self, result: tuple[SyncReport, SyncStatus]) -> None:
+        report, status = result
+        self.syncing = False
+        self._last_error = ""
+        self._set_status(status)
+        self.schedule(int(self.service.backoff.succeeded() * 1000))
+        if report.pulled or report.pushed:
+            self.synced.emit(report)
+
+    def _sync_failed(self, error: BaseException) -> None:
+        self.syncing = False
+        self._last_error = readable(error)
+        offline = isinstance(error, Offline)
+        self.failed.emit(self._last_error)
+        self.refresh()
+        if isinstance(error, AuthError):
+            return  # retrying cannot help: the person must sign in again
+        self.schedule(int(self.service.backoff.failed() * 1000))
+        if offline:
+            self._last_error = ""
+            self.state_changed.emit(self._offline_text(), "subtle")
+
+    def _offline_text(self) -> str:
+        pending = self.status.pending if self.status else 0
+        return self.tr("Offline — %1 waiting to sync").replace("%1", str(pending))
+
+    def _error(self, error: BaseException) -> None:
+        self._last_error = readable(error)
+        self.failed.emit(self._last_error)
+        self._show_state()
+
+    def _set_status(self, status: SyncStatus) -> None:
+        self.status = status
+        self.status_changed.emit(status)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        s = self.status
+        if self.syncing or s is None:
+            return
+        if self._last_error:
+            self.state_changed.emit(self.tr("Sync problem: ") + self._last_error, "bad")
+        elif not s.server:
+            self.state_changed.emit(self.tr("Sync off"), "subtle")
+        elif not s.signed_in:
+            self.state_changed.emit(self.tr("Sync: signed out"), "subtle")
+        elif self.service.backoff.failures:
+            self.state_changed.emit(self._offline_text(), "subtle")
+        else:
+            when = ago(s.last_sync_ms, int(time.time() * 1000))
+            self.state_changed.emit(self.tr("Synced %1").replace("%1", when), "good")
+
+    # ---- account actions (from Settings → Sync) ------------------------------------------
+
+    def account_action(self, action: str, **fields: Any) -> None:
+        service = self.service
+        work = {
+            "register": lambda: service.register(**fields),
+            "sign_in": lambda: service.sign_in(**fields),
+            "sign_out": lambda: (service.sign_out(), service.status())[1],
+        }[action]
+
+        def done(status: SyncStatus) -> None:
+            self._last_error = ""
+            self.service.backoff.succeeded()
+            self._set_status(status)
+            self.account_changed.emit(status)
+            if status.signed_in:
+                self.sync_now()
+
+        self.runner.run(work, done, self._error)
+
+    def stop(self) -> None:
+        """At logout: no new syncs; the one under way ends after its current round trip."""
+        self._stopped = True
+        self.timer.stop()
+        self.clock_timer.stop()
+        self.runner.stop()
+
+
+class SyncBox(QGroupBox):
+    """Settings → Sync: server, account, sign in / out, last sync, events waiting."""
+
+    def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Sync"), parent)
+        self.setAccessibleName(self.tr("Sync"))
+        self.controller = controller
+        form = QFormLayout(self)
+        form.setSpacing(10)
+        form.addRow(
+            label(
+                self.tr(
+                    "Keep your progress in step on all your computers through your family's "
+                    "own sync server."
+                ),
+                "subtle",
+                wrap=True,
+            )
+        )
+        self.server = QLineEdit()
+        self.server.setPlaceholderText("https://sync.example.org")
+        self.insecure = QCheckBox(self.tr("Allow insecure connection (plain http)"))
+        self.insecure.setToolTip(
+            self.tr("Only on a network you trust: your password would cross it unencrypted.")
+        )
+        self.username = QLineEdit()
+        self.username.setMaxLength(40)
+        self.account_email = QLineEdit()
+        self.account_password = QLineEdit()
+        self.account_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.invite = QLineEdit()
+        self.invite.setPlaceholderText(self.tr("only to create an account"))
+        self.rows: list[QWidget] = []
+        for text, widget in (
+            (self.tr("Server"), self.server),
+            (self.tr("Username"), self.username),
+            (self.tr("Account email"), self.account_email),
+            (self.tr("Account password"), self.account_password),
+            (self.tr("Invite code"), self.invite),
+        ):
+            widget.setAccessibleName(text)
+            form.addRow(text, widget)
+        self.insecure.setAccessibleName(self.tr("Allow insecure connection"))
+        form.addRow("", self.insecure)
+
+        self.create_button = button(self.tr("Create account"), self.tr("Create sync account"))
+        self.sign_in_button = button(self.tr("Sign in"), self.tr("Sign in to sync"), "primary")
+        self.sign_out_button = button(self.tr("Sign out"), self.tr("Sign out of sync"))
+        self.sync_button = button(self.tr("Sync now"), self.tr("Sync now"), "primary")
+        actions = QHBoxLayout()
+        for b in (self.create_button, self.sign_in_button, self.sign_out_button, self.sync_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        form.addRow("", actions)
+        self.account = label("", wrap=True, name=self.tr("Sync account"))
+        self.details = label("", "subtle", wrap=True, name=self.tr("Sync details"))
+        self.message = label("", "subtle", wrap=True, name=self.tr("Sync message"))
+        form.addRow(self.tr("Account"), self.account)
+        form.addRow(self.tr("Status"), self.details)
+        form.addRow("", self.message)
+
+        self.create_button.clicked.connect(self._register)
+        self.sign_in_button.clicked.connect(self._sign_in)
+        self.sign_out_button.clicked.connect(lambda: self._act("sign_out", self.tr("Signing out…")))
+        self.sync_button.clicked.connect(controller.sync_now)
+        controller.status_changed.connect(self.show_status)
+        controller.state_changed.connect(lambda text, _role: self.details.setText(text))
+        controller.failed.connect(lambda text: self._say(text, "bad"))
+        controller.synced.connect(self._synced)
+        controller.account_changed.connect(
+            lambda st: self._say(
+                self.tr("Signed in.") if st.signed_in else self.tr("Signed out."), "good"
+            )
+        )
+        self.show_status(None)
+
+    def show_status(self, status: SyncStatus | None) -> None:
+        signed_in = bool(status and status.signed_in)
+        if status and status.server and not self.server.text():
+            self.server.setText(status.server)
+            self.username.setText(status.username)
+            self.insecure.setChecked(status.insecure)
+        for widget in (self.account_email, self.account_password, self.invite):
+            widget.setEnabled(not signed_in)
+        self.server.setReadOnly(signed_in)
+        self.username.setReadOnly(signed_in)
+        self.insecure.setEnabled(not signed_in)
+        self.create_button.setVisible(not signed_in)
+        self.sign_in_button.setVisible(not signed_in)
+        self.sign_out_button.setVisible(signed_in)
+        self.sync_button.setVisible(signed_in)
+        if status is None or not status.server:
+            self.account.setText(self.tr("Not set up"))
+            return
+        who = self.tr("%1 on %2").replace("%1", status.username).replace("%2", status.server)
+        state = self.tr("signed in") if signed_in else self.tr("signed out")
+        self.account.setText(f"{who} ({state})")
+        lines = [
+            self.tr("Last sync: %1").replace(
+                "%1", ago(status.last_sync_ms, int(time.time() * 1000))
+            ),
+            self.tr("Waiting to be sent: %1").replace("%1", str(status.pending)),
+        ]
+        if not status.keyring_ok:
+            lines.append(
+                self.tr(
+                    "This system has no keyring, so the sign-in lasts until you close the app; "
+                    "it is never saved in a file."
+                )
+            )
+        self.details.setText("\n".join(lines))
+
+    def _fields(self) -> dict[str, Any]:
+        return {
+            "server_url": self.server.text().strip(),
+            "username": self.username.text().strip(),
+            "password": self.account_password.text(),
+            "insecure": self.insecure.isChecked(),
+        }
+
+    def _register(self) -> None:
+        fields = self._fields() | {
+            "invite_code": self.invite.text().strip(),
+            "email": self.account_email.text().strip(),
+        }
+        if not fields["invite_code"]:
+            self._say(self.tr("Ask whoever runs the family server for the invite code."), "bad")
+            return
+        self._act("register", self.tr("Creating the account…"), **fields)
+
+    def _sign_in(self) -> None:
+        self._act("sign_in", self.tr("Signing in…"), **self._fields())
+
+    def _act(self, action: str, progress: str, **fields: Any) -> None:
+        if action != "sign_out" and not (fields["server_url"] and fields["username"]):
+            self._say(self.tr("Fill in the server address and your username."), "bad")
+            return
+        if action != "sign_out" and not fields["password"]:
+            self._say(self.tr("Type your account password."), "bad")
+            return
+        self._say(progress, "subtle")
+        self.account_password.clear()
+        self.controller.account_action(action, **fields)
+
+    def _synced(self, report: SyncReport) -> None:
+        self._say(
+            self.tr("Sent %1, received %2.")
+            .replace("%1", str(report.pushed))
+            .replace("%2", str(report.pulled)),
+            "good",
+        )
+
+    def _say(self, text: str, role: str) -> None:
+        self.message.setText(text)
+        self.message.setProperty("role", role)
+        self.message.style().polish(self.message)

@@ -1,0 +1,5 @@
+"""`python -m sync_server`: the same as `aidioma-sync-server`."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,19 @@
+"""GET /v1/health: the server is up and its database answers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import text
+
+from ... import __version__
+from ...protocol import Health
+from ..deps import SessionDep
+from ..routing import StrictJsonRoute
+
+router = APIRouter(tags=["health"], route_class=StrictJsonRoute)
+
+
+@router.get("/health", response_model=Health)
+def health(session: SessionDep) -> Health:
+    session.execute(text("SELECT 1"))
+    return Health(version=__version__)

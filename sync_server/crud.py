@@ -1,0 +1,285 @@
+"""All of the server's SQL. Hot paths use Core statements on the ORM's tables (no per-row
+objects); every function takes the request's Session and leaves committing to the caller unless
+it says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from .models import Event, LoginFailure, ServerState, Token, User
+
+users: Table = User.__table__  # type: ignore[assignment]
+tokens: Table = Token.__table__  # type: ignore[assignment]
+events: Table = Event.__table__  # type: ignore[assignment]
+failures: Table = LoginFailure.__table__  # type: ignore[assignment]
+state: Table = ServerState.__table__  # type: ignore[assignment]
+
+INVITE_KEY = "invite_code"
+_ID_CHUNK = 500  # ids per IN (...): well under every backend's bound-parameter limit
+
+
+@dataclass(frozen=True, slots=True)
+class AuthUser:
+    id: int
+    username: str
+    seq: int  # the user's last sequence number when the token was checked
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    id: int
+    username: str
+    password_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRow:
+    device_id: str
+    events: int
+    last_seen: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    username: str
+    email: str
+    created_at: int
+    events: int
+    devices: list[DeviceRow]
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    id: str
+    hlc: str
+    kind: str
+    body: str
+
+
+# --- server state ---------------------------------------------------------------------------
+
+
+def get_state(session: Session, key: str) -> str | None:
+    return session.execute(select(state.c.value).where(state.c.key == key)).scalar_one_or_none()
+
+
+def set_state(session: Session, key: str, value: str) -> None:
+    done = session.execute(update(state).where(state.c.key == key).values(value=value))
+    if done.rowcount == 0:  # type: ignore[attr-defined]
+        session.execute(insert(state).values(key=key, value=value))
+
+
+# --- users and tokens -----------------------------------------------------------------------
+
+
+def username_taken(session: Session, username_key: str) -> bool:
+    found = session.execute(select(users.c.id).where(users.c.username_key == username_key))
+    return found.first() is not None
+
+
+def create_user(session: Session, username: str, email: str, password_hash: str, now: int) -> int:
+    """The new user's id; raises IntegrityError when the username is taken meanwhile."""
+    result = session.execute(
+        insert(users).values(
+            username=username,
+            username_key=username.lower(),
+            email=email,
+            password_hash=password_hash,
+            created_at=now,
+            seq=0,
+        )
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
+
+
+def credentials(session: Session, username_key: str) -> Credentials | None:
+    row = session.execute(
+        select(users.c.id, users.c.username, users.c.password_hash).where(
+            users.c.username_key == username_key
+        )
+    ).first()
+    return None if row is None else Credentials(row[0], row[1], row[2])
+
+
+def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
+    session.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+
+
+def add_token(session: Session, token_hash: str, user_id: int, now: int, expires_at: int) -> None:
+    session.execute(
+        insert(tokens).values(
+            token_hash=token_hash, user_id=user_id, created_at=now, expires_at=expires_at
+        )
+    )
+
+
+# The hot path's statements are built once: building and keying a statement per request costs
+# more CPU than running it.
+_USER_BY_TOKEN = (
+    select(users.c.id, users.c.username, users.c.seq)
+    .select_from(tokens.join(users, users.c.id == tokens.c.user_id))
+    .where(tokens.c.token_hash == bindparam("b_hash"), tokens.c.expires_at > bindparam("b_now"))
+)
+
+
+def user_by_token(session: Session, token_hash: str, now: int) -> AuthUser | None:
+    """The token's user if the token exists and has not expired: one indexed lookup."""
+    row = session.execute(_USER_BY_TOKEN, {"b_hash": token_hash, "b_now": now}).first()
+    return None if row is None else AuthUser(row[0], row[1], row[2])
+
+
+def delete_token(session: Session, token_hash: str) -> None:
+    session.execute(delete(tokens).where(tokens.c.token_hash == token_hash))
+
+
+def delete_expired_tokens(session: Session, user_id: int, now: int) -> None:
+    session.execute(delete(tokens).where(tokens.c.user_id == user_id, tokens.c.expires_at <= now))
+
+
+# --- login failures (rate limit) ------------------------------------------------------------
+
+
+def failure_times(session: Session, key: str, since: int) -> list[int]:
+    """Times of the key's failures after `since`, oldest first."""
+    rows = session.execute(
+        select(failures.c.at).where(failures.c.key == key, failures.c.at > since).order_by("at")
+    )
+    return [at for (at,) in rows]
+
+
+def add_failures(session: Session, keys: Iterable[str], now: int, prune_before: int) -> None:
+    keys = list(keys)
+    # Old rows no longer count: drop them as we go so the table stays small.
+    session.execute(delete(failures).where(failures.c.key.in_(keys), failures.c.at <= prune_before))
+    session.execute(insert(failures), [{"key": key, "at": now} for key in keys])
+
+
+def clear_failures(session: Session, key: str) -> None:
+    session.execute(delete(failures).where(failures.c.key == key))
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+_LOCK_USER = (
+    update(users).where(users.c.id == bindparam("b_user")).values(last_sync_at=bindparam("b_now"))
+)
+_USER_SEQ = select(users.c.seq).where(users.c.id == bindparam("b_user"))
+_KNOWN_IDS = select(events.c.id).where(
+    events.c.user_id == bindparam("b_user"), events.c.id.in_(bindparam("b_ids", expanding=True))
+)
+_INSERT_EVENTS = insert(events)
+_SET_SEQ = update(users).where(users.c.id == bindparam("b_user")).values(seq=bindparam("b_seq"))
+_PULL = (
+    select(events.c.seq, events.c.body)
+    .where(
+        events.c.user_id == bindparam("b_user"),
+        events.c.seq > bindparam("b_after"),
+        events.c.seq <= bindparam("b_upto"),
+        events.c.device_id != bindparam("b_device"),
+    )
+    .order_by(events.c.seq)
+    .limit(bindparam("b_limit"))
+)
+
+
+def push(
+    session: Session, user_id: int, device_id: str, new: Sequence[NewEvent], now: int
+) -> int | None:
+    """Store the events not stored before, numbered after the user's last seq.
+
+    Returns the user's seq after the push, or None when the user no longer exists. Pushes of one
+    user are serialised by the row lock the first UPDATE takes (SQLite: the write lock), held
+    until the caller commits, so seqs become visible strictly in order and a concurrent pull can
+    never skip one. The UPDATE comes first in the transaction: on SQLite a read before it would
+    pin a snapshot that a concurrent writer makes stale (SQLITE_BUSY instead of waiting).
+    """
+    locked = session.execute(_LOCK_USER, {"b_user": user_id, "b_now": now})
+    if locked.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        return None
+    seq: int = session.execute(_USER_SEQ, {"b_user": user_id}).scalar_one()
+    ids = [event.id for event in new]
+    known: set[str] = set()
+    for start in range(0, len(ids), _ID_CHUNK):
+        chunk = ids[start : start + _ID_CHUNK]
+        known.update(session.execute(_KNOWN_IDS, {"b_user": user_id, "b_ids": chunk}).scalars())
+    rows = []
+    for event in new:
+        if event.id in known:
+            continue
+        known.add(event.id)  # a duplicate later in the same request is stored once
+        seq += 1
+        rows.append(
+            {
+                "user_id": user_id,
+                "id": event.id,
+                "seq": seq,
+                "device_id": device_id,
+                "hlc": event.hlc,
+                "kind": event.kind,
+                "body": event.body,
+                "received_at": now,
+            }
+        )
+    if rows:
+        session.execute(_INSERT_EVENTS, rows)
+        session.execute(_SET_SEQ, {"b_user": user_id, "b_seq": seq})
+    return seq
+
+
+def pull(
+    session: Session, user_id: int, device_id: str, after: int, upto: int, limit: int
+) -> list[tuple[int, str]]:
+    """(seq, body) of other devices' events with after < seq <= upto, in seq order."""
+    rows = session.execute(
+        _PULL,
+        {
+            "b_user": user_id,
+            "b_after": after,
+            "b_upto": upto,
+            "b_device": device_id,
+            "b_limit": limit,
+        },
+    )
+    return [(seq, body) for seq, body in rows]
+
+
+def all_bodies(session: Session, user_id: int) -> list[str]:
+    rows = session.execute(
+        select(events.c.body).where(events.c.user_id == user_id).order_by(events.c.seq)
+    )
+    return list(rows.scalars())
+
+
+def account(session: Session, user_id: int) -> AccountRow | None:
+    user = session.execute(
+        select(users.c.username, users.c.email, users.c.created_at).where(users.c.id == user_id)
+    ).first()
+    if user is None:
+        return None
+    per_device = session.execute(
+        select(events.c.device_id, func.count(), func.max(events.c.received_at))
+        .where(events.c.user_id == user_id)
+        .group_by(events.c.device_id)
+        .order_by(events.c.device_id)
+    )
+    devices = [DeviceRow(device, int(count), last) for device, count, last in per_device]
+    total = sum(device.events for device in devices)
+    return AccountRow(user[0], user[1], user[2], total, devices)
+
+
+def delete_user(session: Session, user_id: int, username_key: str, now: int) -> None:
+    """Erase the user and everything of theirs (events, tokens, login failures), and commit."""
+    # Lock the row first, as a push does, so a push running meanwhile finishes before or fails.
+    session.execute(update(users).where(users.c.id == user_id).values(last_sync_at=now))
+    session.execute(delete(events).where(events.c.user_id == user_id))
+    session.execute(delete(tokens).where(tokens.c.user_id == user_id))
+    session.execute(delete(failures).where(failures.c.key == f"user:{username_key}"))
+    session.execute(delete(users).where(users.c.id == user_id))
+    session.commit()

@@ -1,0 +1,97 @@
+"""Every error leaves the server as `{"error": {"code", "message"}}` with protocol's status."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .protocol import ERROR_STATUS
+
+_CODE_FOR_STATUS = {status: code for code, status in ERROR_STATUS.items()}
+
+
+class ApiError(Exception):
+    def __init__(self, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = ERROR_STATUS[code]
+        self.headers = headers or {}
+
+
+def unauthorized(message: str = "sign in again: no valid token") -> ApiError:
+    return ApiError("unauthorized", message, {"WWW-Authenticate": "Bearer"})
+
+
+def error_body(code: str, message: str) -> bytes:
+    return json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False).encode()
+
+
+def error_response(code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        error_body(code, message),
+        status_code=ERROR_STATUS[code],
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def field_path(loc: Sequence[Any]) -> str:
+    """("body", "events", 3, "payload") -> "events[3].payload"."""
+    parts = list(loc[1:] if loc and loc[0] == "body" else loc)
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "body"
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
+    errors = exc.errors()
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            reason = (error.get("ctx") or {}).get("error") or error.get("msg", "")
+            return "bad_request", f"the body is not valid JSON: {reason}"
+    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+    message = f"{field_path(first.get('loc', ()))}: {first.get('msg', 'invalid')}"
+    if "input" in first and first.get("type") not in ("missing", "extra_forbidden"):
+        shown = repr(first["input"])
+        message += f", got {shown[:57] + '...' if len(shown) > 60 else shown}"
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more)"
+    return "invalid", message
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> Response:
+        return error_response(exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
+        code, message = _validation_message(exc)
+        return error_response(code, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> Response:
+        code = _CODE_FOR_STATUS.get(exc.status_code)
+        if code is None:
+            code = "server_error" if exc.status_code >= 500 else "bad_request"
+        message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        if exc.status_code == 404:
+            message = "no such endpoint"
+        return error_response(code, message, dict(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, _exc: Exception) -> Response:
+        # Starlette re-raises after this answer, so the server logs the traceback; the client
+        # never sees it.
+        return error_response("server_error", "the server failed; try again later")

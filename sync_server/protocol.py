@@ -1,0 +1,160 @@
+"""Sync protocol v1: the wire types. The server owns this contract; the desktop client imports it.
+
+Everything here is plain data (pydantic models and constants), no I/O, so both sides can import
+it without pulling in the server.
+
+Endpoints (all JSON; errors are `{"error": {"code", "message"}}` with the matching status):
+
+| method and path            | body               | answer            | auth   |
+| -------------------------- | ------------------ | ----------------- | ------ |
+| GET    /v1/health          |                    | Health            | none   |
+| POST   /v1/auth/register   | RegisterRequest    | TokenResponse 201 | invite |
+| POST   /v1/auth/login      | LoginRequest       | TokenResponse     | none   |
+| POST   /v1/auth/logout     |                    | 204               | token  |
+| GET    /v1/account         |                    | Account           | token  |
+| GET    /v1/account/export  |                    | AccountExport     | token  |
+| DELETE /v1/account         |                    | 204               | token  |
+| POST   /v1/sync            | SyncRequest        | SyncResponse      | token  |
+
+Auth is `Authorization: Bearer <token>`: an opaque random token, stored hashed on the server
+and only in the OS keyring on a device. A token reaches its own user's data and nothing else.
+
+Sync: the client pushes up to MAX_PUSH_EVENTS unsent events and its cursor; the server stores
+the ones it has not seen (idempotent by event id, per user), gives each a per-user monotonic
+sequence number, and answers with the ids it holds now (`accepted`: stored now or before), up to
+MAX_PULL_EVENTS events of the user's *other* devices after the cursor, the new cursor, and
+`more` when further events wait. The client marks outbox rows sent only for accepted ids, applies
+pulled events and the new cursor in one transaction, and loops until `more` is false and its
+outbox is empty. Requests may be gzip-compressed (`Content-Encoding: gzip`); MAX_BODY_BYTES
+applies to the decompressed body (413 past it).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/v1"
+
+MAX_PUSH_EVENTS = 5000  # events in one sync request (422 past it)
+MAX_PULL_EVENTS = 5000  # events in one sync answer
+MAX_BODY_BYTES = 16 * 1024 * 1024  # one request body, after decompression (413 past it)
+MAX_PAYLOAD_BYTES = 16 * 1024  # one event's payload as compact JSON (422 past it)
+
+# Error codes, with the HTTP status each goes with.
+ERROR_STATUS: dict[str, int] = {
+    "bad_request": 400,  # not JSON, bad encoding
+    "unauthorized": 401,  # no token, unknown or expired token, wrong password
+    "forbidden": 403,  # wrong invite code
+    "not_found": 404,
+    "method_not_allowed": 405,  # the path exists, the method does not
+    "conflict": 409,  # username already taken
+    "too_large": 413,  # body over MAX_BODY_BYTES
+    "invalid": 422,  # a field breaks the schema; the message names it
+    "rate_limited": 429,  # too many login attempts; Retry-After says when to try again
+    "server_error": 500,
+}
+
+Username = Annotated[
+    str, StringConstraints(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")
+]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+Email = Annotated[str, StringConstraints(max_length=254)]
+DeviceId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+EventId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+]
+# HLC rendered as 15 digits of wall ms, 6 of counter, then the device id (see domain/hlc.py).
+HlcText = Annotated[str, StringConstraints(pattern=r"^\d{15}\.\d{6}\..{1,64}$")]
+Instant = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+]
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(_Wire):
+    code: str
+    message: str
+
+
+class ErrorBody(_Wire):
+    error: ErrorDetail
+
+
+class Health(_Wire):
+    status: Literal["ok"] = "ok"
+    version: str
+    protocol: int = PROTOCOL_VERSION
+
+
+class RegisterRequest(_Wire):
+    username: Username
+    email: Email = ""
+    password: Password
+    invite_code: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class LoginRequest(_Wire):
+    username: Username
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class TokenResponse(_Wire):
+    token: str
+    username: str
+    expires_at: Instant
+
+
+class WireEvent(_Wire):
+    """One activity event, as domain/events.py's Event.to_dict renders it.
+
+    The server checks the envelope always and the payload of every kind and version it knows
+    (with the domain's validators); events of a newer kind or version are stored and passed on.
+    """
+
+    id: EventId
+    kind: Annotated[str, StringConstraints(min_length=1, max_length=60)]
+    hlc: HlcText
+    device_id: DeviceId
+    occurred_at: Instant
+    tz_offset_min: Annotated[int, Field(ge=-16 * 60, le=16 * 60)]
+    v: Annotated[int, Field(ge=1, le=1000)] = 1
+    payload: dict[str, Any]
+
+
+class SyncRequest(_Wire):
+    device_id: DeviceId
+    cursor: Annotated[int, Field(ge=0)] = 0
+    events: Annotated[list[WireEvent], Field(max_length=MAX_PUSH_EVENTS)] = []
+
+
+class SyncResponse(_Wire):
+    accepted: list[str]  # ids of pushed events the server now holds (new or seen before)
+    cursor: int  # pass back next time: everything up to here has been sent to this device
+    events: list[WireEvent]  # other devices' events after the request's cursor, in seq order
+    more: bool  # more events wait after `cursor`: sync again right away
+
+
+class Device(_Wire):
+    device_id: str
+    events: int
+    last_seen: Instant | None
+
+
+class Account(_Wire):
+    username: str
+    email: str
+    created_at: Instant
+    events: int
+    devices: list[Device]
+
+
+class AccountExport(_Wire):
+    account: Account
+    events: list[WireEvent]  # every event of the account, in seq order

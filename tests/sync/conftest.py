@@ -1,0 +1,154 @@
+"""Devices of one family: real profile folders, real SQLite, a real sync server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.backend
+import keyring.errors
+import pytest
+
+from aidioma_desktop.services.clock import ManualClock
+from aidioma_desktop.services.content import ContentLibrary
+from aidioma_desktop.services.session import Learner, SessionService
+from aidioma_desktop.services.sync import SyncService
+from aidioma_desktop.store.paths import AppPaths
+from aidioma_desktop.sync.tokens import TokenStore
+from tests.conftest import T0
+from tests.live_server import LiveServer
+
+PASSWORD = "correct horse battery"
+_names = itertools.count(1)
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """An OS keyring stand-in that keeps secrets in memory only (never a file)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.secrets.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    before = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(before)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with LiveServer(tmp_path_factory.mktemp("server")) as live:
+        yield live
+
+
+def unique_user(prefix: str = "fam") -> str:
+    return f"{prefix}{next(_names)}"
+
+
+@dataclass
+class Device:
+    """One laptop: its own data folder, clock and profile, logged in."""
+
+    name: str
+    paths: AppPaths
+    clock: ManualClock
+    service: SessionService
+    learner: Learner
+    sync: SyncService
+
+    def record(self, kind: str, payload: dict[str, Any]) -> None:
+        self.learner.record(kind, payload)
+
+    def practise(self, content_id: str, score: int) -> None:
+        verdict = "correct" if score >= 90 else "almost" if score >= 60 else "wrong"
+        self.record(
+            "practice.attempted",
+            {
+                "content_id": content_id,
+                "direction": "es-en",
+                "answer": f"answer {score}",
+                "score": score,
+                "verdict": verdict,
+                "hints_used": score % 3,
+                "duration_ms": 4000 + score,
+                "retention": 0.9,
+                "fuzz": score % 2 == 0,
+            },
+        )
+
+    def rate(self, content_id: str, rating: int) -> None:
+        self.record(
+            "review.graded",
+            {
+                "content_id": content_id,
+                "rating": rating,
+                "duration_ms": 3000,
+                "retention": 0.9,
+                "fuzz": True,
+            },
+        )
+
+    def restart(self) -> None:
+        """The app is killed and opened again: no logout, a new process state from the file."""
+        self.sync.close()
+        self.learner.close()
+        self.learner = self.service.login("Me")
+        self.sync = SyncService(self.learner, self.sync.tokens)
+
+    def state(self) -> dict[str, Any]:
+        db = self.learner.db
+        return {
+            "events": sorted(e.id for e in db.events()),
+            "progress": db.all_progress(),
+            "days": db.day_stats(),
+            "settings": db.settings(),
+            "cards": sorted(
+                (c.id, c.es, c.en) for c in (db.content(i) for i in _added_ids(db)) if c is not None
+            ),
+        }
+
+
+def _added_ids(db: Any) -> list[str]:
+    return sorted({e.payload["content_id"] for e in db.events() if e.kind == "card.added"})
+
+
+@pytest.fixture
+def make_device(tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator[Callable[..., Device]]:
+    made: list[Device] = []
+    library = ContentLibrary.load()
+
+    def make(name: str, start_ms: int = T0, offset_min: int = 60) -> Device:
+        paths = AppPaths.resolve(tmp_path / name)
+        clock = ManualClock(start_ms, offset_min)
+        service = SessionService(paths, clock, library)
+        service.create_profile("Me")
+        learner = service.login("Me")
+        device = Device(name, paths, clock, service, learner, SyncService(learner, TokenStore()))
+        made.append(device)
+        return device
+
+    yield make
+    for device in made:
+        device.sync.close()
+        if device.learner.session_id:
+            device.service.logout(device.learner)

@@ -1,0 +1,189 @@
+"""The Library page driven as a person drives it: add, drop, cancel, search, read, practise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from tests.documents.files import make_docx
+from tests.documents.test_library import RECIPE
+from tests.ui.conftest import WAIT_MS
+
+LIBRARY = 5  # the sixth page (Ctrl+6)
+LONG_WAIT = 120_000  # embedding a long document on a shared 2-core machine
+
+
+def open_library(harness, qtbot, make_profile):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    harness.idle()
+    page = window.shell.library
+    assert window.shell.stack.currentWidget() is page
+    qtbot.waitUntil(lambda: "Search and practice use" in page.model_note.text(), timeout=WAIT_MS)
+    return window, page
+
+
+def row_named(page, name: str):
+    rows = [r for r in page.rows.values() if r.info.filename == name]
+    return rows[0] if rows else None
+
+
+def wait_status(qtbot, page, name: str, status: str, timeout: int = LONG_WAIT):
+    qtbot.waitUntil(
+        lambda: (r := row_named(page, name)) is not None and r.info.status == status,
+        timeout=timeout,
+    )
+    return row_named(page, name)
+
+
+def drop(page, files: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
+    point = QPointF(page.width() / 2, page.height() / 2)
+    action, button, mods = (
+        Qt.DropAction.CopyAction,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    enter = QDragEnterEvent(point.toPoint(), action, mime, button, mods)
+    QApplication.sendEvent(page, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(point, action, mime, button, mods)
+    QApplication.sendEvent(page, event)
+    assert event.isAccepted()
+
+
+def test_add_search_read_a_word_and_make_a_card(harness, qtbot, make_profile, tmp_path):
+    window, page = open_library(harness, qtbot, make_profile)
+    assert page.empty.isVisible()
+    recipe = tmp_path / "receta.txt"
+    recipe.write_text(RECIPE, encoding="utf-8")
+    page.add_files([recipe])  # what the file dialog does with the files chosen
+    row = wait_status(qtbot, page, "receta.txt", "ready")
+    assert row.status.text() == "Ready" and not row.bar.isVisible()
+    assert row.read.isVisible() and row.practise.isVisible() and not row.cancel.isVisible()
+    assert "73 words" in row.detail.text()
+
+    qtbot.keyClicks(page.query, "what time does the train leave")
+    with qtbot.waitSignal(page.results_shown, timeout=WAIT_MS):
+        qtbot.keyClick(page.query, Qt.Key.Key_Return)
+    first = page.results.itemAt(0).widget().layout().itemAt(0).widget()
+    assert "receta.txt" in first.text() and "Atocha" in first.text()
+
+    with qtbot.waitSignal(page.word_shown, timeout=WAIT_MS):
+        qtbot.mouseClick(row.read, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(page.reading_card.isVisible, timeout=WAIT_MS)
+        paragraph = page.reading.paragraphs[1]
+        point = page.view.point_of(1, paragraph.index("patatas") + 2)
+        qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert page.word.lemma == "patata"
+    assert "patatas</b> → patata" in page.word_line.text()
+    assert "3 times in this document" in page.word_line.text()
+
+    qtbot.mouseClick(page.add_card_button, Qt.MouseButton.LeftButton)  # no meaning typed yet
+    assert "needs both sides" in page.status.text()
+    qtbot.keyClicks(page.meaning, "potato")
+    with qtbot.waitSignal(page.card_added, timeout=WAIT_MS):
+        qtbot.keyClick(page.meaning, Qt.Key.Key_Return)
+    assert "is now one of your review cards" in page.status.text()
+    cards = [e for e in window.ctx.learner.db.events() if e.kind == "card.added"]
+    assert [(c.payload["es"], c.payload["en"]) for c in cards] == [("patata", "potato")]
+
+
+def test_drop_files_bad_ones_fail_and_practice_saves_translations(
+    harness, qtbot, make_profile, tmp_path
+):
+    window, page = open_library(harness, qtbot, make_profile)
+    good = make_docx(tmp_path / "carta.docx", RECIPE.split("\n\n"))
+    bad = tmp_path / "foto.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)) * 4)
+    drop(page, [good, bad, tmp_path / "hoja.xlsx"])
+    failed = wait_status(qtbot, page, "foto.txt", "failed")
+    assert "is not text" in failed.detail.text() and failed.detail.isVisible()
+    assert "not supported" in wait_status(qtbot, page, "hoja.xlsx", "failed").detail.text()
+    row = wait_status(qtbot, page, "carta.docx", "ready")
+
+    qtbot.mouseClick(row.practise, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.practice_card.isVisible() and bool(page.items), timeout=WAIT_MS)
+    first = page.items[0]
+    assert page.sentence.text() == first.es and "1 of" in page.practice_meta.text()
+    qtbot.keyClicks(page.translation, "My own translation")
+    with qtbot.waitSignal(page.translation_saved, timeout=WAIT_MS):
+        qtbot.keyClick(page.translation, Qt.Key.Key_Return)
+    assert page.sentence.text() == page.items[1].es
+    with qtbot.waitSignal(page.card_added, timeout=WAIT_MS):
+        qtbot.mouseClick(page.card_from_sentence, Qt.MouseButton.LeftButton)
+    kinds = [e.kind for e in window.ctx.learner.db.events()]
+    assert kinds.count("reading.translated") == 1 and kinds.count("reading.logged") == 1
+    added = [e for e in window.ctx.learner.db.events() if e.kind == "card.added"]
+    assert added[0].payload["es"] == first.es and added[0].payload["en"] == "My own translation"
+
+    paths = harness.paths
+    window.logout()
+    harness.idle()
+    assert list(paths.sessions.iterdir()) == []
+
+
+def test_cancel_a_long_document_while_practice_stays_usable(harness, qtbot, make_profile, tmp_path):
+    window, page = open_library(harness, qtbot, make_profile)
+    long_doc = tmp_path / "largo.txt"
+    long_doc.write_text("\n\n".join([RECIPE] * 300), encoding="utf-8")
+    page.add_files([long_doc])
+    row = wait_status(qtbot, page, "largo.txt", "processing", WAIT_MS)
+    qtbot.waitUntil(lambda: row.bar.isVisible() and row.cancel.isVisible(), timeout=WAIT_MS)
+
+    # Practice answers while the document is embedded on the library's own thread.
+    window.shell.show_page(1)
+    harness.idle()
+    practice = window.shell.practice
+    practice.answer.insert(practice.item.references[0])
+    qtbot.keyClick(practice.answer, Qt.Key.Key_Return)
+    harness.idle()
+    assert practice.verdict.text().startswith("✓ Correct")
+    assert row.info.status == "processing", "the document should still be processing"
+
+    window.shell.show_page(LIBRARY)
+    qtbot.mouseClick(row.cancel, Qt.MouseButton.LeftButton)
+    row = wait_status(qtbot, page, "largo.txt", "cancelled", WAIT_MS)
+    assert row.status.text() == "Cancelled" and not row.bar.isVisible()
+    assert "Nothing of the document was kept" in row.detail.text()
+    assert list(harness.paths.sessions.rglob("*.*")) == []
+
+
+def test_settings_choose_an_ollama_endpoint_for_embeddings(harness, qtbot, make_profile, tmp_path):
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from tests.documents.test_embed import _Handler
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.seen = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        window, page = open_library(harness, qtbot, make_profile)
+        window.shell.show_page(4)
+        box = window.shell.settings.embeddings
+        box.provider.setCurrentIndex(box.provider.findData("ollama"))
+        assert box.url.isEnabled()
+        box.url.setText(f"http://127.0.0.1:{server.server_address[1]}")
+        qtbot.keyClicks(box.model, "nomic-embed-text")
+        qtbot.mouseClick(box.apply, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: box.state.text().startswith("Using"), timeout=WAIT_MS)
+        assert "nomic-embed-text (ollama at" in box.state.text()
+        assert harness.window.ui_settings.value("embeddings/provider") == "ollama"
+
+        window.shell.show_page(LIBRARY)
+        recipe = tmp_path / "receta.md"
+        recipe.write_text(RECIPE, encoding="utf-8")
+        page.add_files([recipe])
+        wait_status(qtbot, page, "receta.md", "ready")
+        assert any("Atocha" in " ".join(s["body"]["input"]) for s in server.seen)
+        page.refresh()
+        qtbot.waitUntil(lambda: "nomic-embed-text" in page.model_note.text(), timeout=WAIT_MS)
+    finally:
+        server.shutdown()
+        server.server_close()
