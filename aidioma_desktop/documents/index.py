@@ -13,11 +13,14 @@ import contextlib
 import hashlib
 import threading
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .text import Chunk
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy (like chromadb) is imported on first use, off the app's startup path.
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,8 @@ class SessionIndex:
     ) -> None:
         if not chunks:
             return
+        import numpy as np
+
         self._collection(key).add(
             ids=[f"{doc_id}:{c.index}" for c in chunks],
             embeddings=np.asarray(vectors, dtype=np.float32),
@@ -93,6 +98,8 @@ class SessionIndex:
         total = collection.count()
         if not total:
             return []
+        import numpy as np
+
         result = collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=min(limit, total),

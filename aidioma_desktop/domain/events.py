@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import AppError
 from .hlc import Hlc
@@ -275,6 +275,19 @@ class Event:
         if event.known:
             object.__setattr__(event, "payload", validate_payload(kind, data["payload"]))
         return event
+
+
+class StoredEvent(NamedTuple):
+    """An event as stored: the payload still JSON text (for sending it on unchanged)."""
+
+    id: str
+    kind: str
+    hlc: str
+    device_id: str
+    occurred_at: int
+    tz_offset_min: int
+    v: int
+    payload_json: str
 
 
 def format_instant(unix_ms: int) -> str:

@@ -28,6 +28,7 @@ SERVER = "sync_server"
 USERNAME = "sync_username"
 INSECURE = "sync_insecure"
 LAST_SYNC = "sync_last_ms"
+LAST_SYNC_EVERY_MS = 60_000
 
 
 class SyncCancelled(SyncError):
@@ -60,19 +61,23 @@ class SyncService:
         self.tokens = tokens or TokenStore()
         self.backoff = Backoff()
         self._client: SyncClient | None = None
+        self._last_sync_written = 0
+        self._last_sync_ms = 0  # also a sync that changed nothing (not always written)
+        self._account: tuple[str, str] | None = None  # (server, username), read once
+        self._cursor: int | None = None
         self._lock = threading.Lock()  # one sync at a time, whoever asks
 
     # ---- account ----------------------------------------------------------------------
 
     def status(self) -> SyncStatus:
         server, username = self._linked()
-        last = self.db.meta(LAST_SYNC)
+        last = max(int(self.db.meta(LAST_SYNC) or 0), self._last_sync_ms)
         return SyncStatus(
             server=server,
             username=username,
             signed_in=bool(server and username and self.tokens.get(account_key(server, username))),
             pending=self.db.outbox_count(),
-            last_sync_ms=int(last) if last else None,
+            last_sync_ms=last or None,
             keyring_ok=self.tokens.persistent,
             insecure=self._insecure(),
         )
@@ -120,15 +125,19 @@ class SyncService:
         if (old_server, old_username) != (server, username):
             # Another account (or the first): it must get this profile's whole history.
             self.db.requeue_all(CURSOR)
+            self._cursor = None
         self.db.set_meta(SERVER, server)
         self.db.set_meta(USERNAME, username)
         self.db.set_meta(INSECURE, "1" if insecure else "")
+        self._account = (server, username)
         self.tokens.set(account_key(server, username), token)
         self._drop_client()
         return self.status()
 
     def _linked(self) -> tuple[str, str]:
-        return self.db.meta(SERVER) or "", self.db.meta(USERNAME) or ""
+        if self._account is None:
+            self._account = (self.db.meta(SERVER) or "", self.db.meta(USERNAME) or "")
+        return self._account
 
     def _insecure(self) -> bool:
         return bool(self.db.meta(INSECURE))
@@ -143,7 +152,9 @@ class SyncService:
             if not server or not username or not token:
                 raise AuthError("Sign in to a sync server first (Settings → Sync).")
             client = self._client_for(server)
-            cursor = int(self.db.meta(CURSOR) or 0)
+            if self._cursor is None:
+                self._cursor = int(self.db.meta(CURSOR) or 0)
+            cursor = self._cursor
             pushed = pulled = replayed = rounds = 0
             try:
                 while True:
@@ -153,13 +164,18 @@ class SyncService:
                     page = client.sync(token, self.learner.device_id, cursor, batch)
                     held = set(page.accepted)
                     sent = [e.id for e in batch if e.id in held]
-                    result = self.db.apply_pulled(page.events, sent, CURSOR, page.cursor)
-                    self.learner.observe(page.events)
-                    cursor = page.cursor
+                    now = self.learner.clock.now_ms()
+                    if page.events or sent or page.cursor != cursor or self._stale(now):
+                        meta = {CURSOR: str(page.cursor), LAST_SYNC: str(now)}
+                        result = self.db.apply_pulled(page.events, sent, meta)
+                        self._last_sync_written = now
+                        self.learner.observe(page.events)
+                        pulled += len(result.new)
+                        replayed += result.replayed_cards
+                    cursor = self._cursor = page.cursor
+                    self._last_sync_ms = now
                     rounds += 1
                     pushed += len(sent)
-                    pulled += len(result.new)
-                    replayed += result.replayed_cards
                     if len(sent) < len(batch):
                         raise SyncError(
                             f"The server kept {len(sent)} of {len(batch)} events; the rest stay "
@@ -173,8 +189,11 @@ class SyncService:
             except Offline:
                 self._drop_client()
                 raise
-            self.db.set_meta(LAST_SYNC, str(self.learner.clock.now_ms()))
             return SyncReport(pushed, pulled, replayed, rounds)
+
+    def _stale(self, now_ms: int) -> bool:
+        """A sync that changed nothing records its time only now and then: it is not news."""
+        return now_ms - self._last_sync_written > LAST_SYNC_EVERY_MS
 
     def _client_for(self, server: str) -> SyncClient:
         if self._client is None or self._client.server_url != server:

@@ -23,7 +23,7 @@ from sqlalchemy.pool import NullPool
 
 from ..domain import review
 from ..domain.errors import AppError
-from ..domain.events import SETTINGS, Event
+from ..domain.events import SETTINGS, Event, StoredEvent
 from ..domain.learning_day import learning_day
 from ..domain.projections import CARD_KINDS, DAY_KINDS, DayStats, Progress, Projection
 from .migrations import APPLICATION_ID, LATEST, MIGRATIONS
@@ -132,18 +132,25 @@ def _row_to_event(row: Any) -> Event:
     )
 
 
-def _event_values(e: Event) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "kind": e.kind,
-        "hlc": e.hlc,
-        "device_id": e.device_id,
-        "occurred_at": e.occurred_at,
-        "tz_offset_min": e.tz_offset_min,
-        "v": e.v,
-        "payload": json.dumps(e.payload, ensure_ascii=False, separators=(",", ":")),
-        "content_id": e.payload.get("content_id") if e.kind in CARD_KINDS else None,
-    }
+_INSERT_EVENT = (
+    "INSERT INTO events (id, kind, hlc, device_id, occurred_at, tz_offset_min, v, payload, "
+    "content_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _event_row(e: Event) -> tuple[Any, ...]:
+    return (
+        e.id,
+        e.kind,
+        e.hlc,
+        e.device_id,
+        e.occurred_at,
+        e.tz_offset_min,
+        e.v,
+        _compact_json(e.payload),
+        e.payload.get("content_id") if e.kind in CARD_KINDS else None,
+    )
 
 
 def _progress_values(p: Progress) -> dict[str, Any]:
@@ -331,16 +338,17 @@ class ProfileDatabase:
 
     @_guard
     def apply_pulled(
-        self, events: Sequence[Event], sent: Sequence[str], cursor_key: str, cursor: int
+        self, events: Sequence[Event], sent: Sequence[str], meta: dict[str, str]
     ) -> AppendResult:
         """One sync round trip, in one transaction: the events pulled from other devices (not
         queued: they are the server's already), the outbox rows the server acknowledged, and the
-        new cursor. A crash leaves either all of it or none of it."""
+        sync state (the new cursor). A crash leaves either all of it or none of it."""
         with self._session() as s, s.begin():
             result = self._store(s, events)
             for chunk in _chunks(list(sent)):
                 s.execute(delete(OutboxRow).where(OutboxRow.event_id.in_(chunk)))
-            s.merge(Meta(key=cursor_key, value=str(cursor)))
+            for key, value in meta.items():
+                s.merge(Meta(key=key, value=value))
         return result
 
     def _store(self, s: Session, events: Sequence[Event]) -> AppendResult:
@@ -360,21 +368,22 @@ class ProfileDatabase:
         new = sorted(fresh.values(), key=lambda e: e.order_key)
         if not new:
             return AppendResult([], 0)
-        s.execute(insert(EventRow), [_event_values(e) for e in new])
+        # The bulk path of a sync: plain rows to the driver, no ORM.
+        s.connection().exec_driver_sql(_INSERT_EVENT, [_event_row(e) for e in new])
         replayed = self._project(s, [e for e in new if e.known])
         return AppendResult(new, replayed)
 
     @_guard
-    def outbox(self, limit: int) -> list[Event]:
-        """The oldest events not yet acknowledged by the sync server."""
+    def outbox(self, limit: int) -> list[StoredEvent]:
+        """The oldest events not yet acknowledged by the sync server, payloads as stored."""
         with self._session() as s:
-            rows = s.execute(
-                select(EventRow)
-                .join(OutboxRow, OutboxRow.event_id == EventRow.id)
-                .order_by(OutboxRow.seq)
-                .limit(limit)
-            ).scalars()
-            return [_row_to_event(r) for r in rows]
+            rows = s.connection().exec_driver_sql(
+                "SELECT e.id, e.kind, e.hlc, e.device_id, e.occurred_at, e.tz_offset_min, e.v, "
+                "e.payload FROM outbox o JOIN events e ON e.id = o.event_id "
+                "ORDER BY o.seq LIMIT ?",
+                (limit,),
+            )
+            return [StoredEvent(*row) for row in rows]
 
     @_guard
     def outbox_count(self) -> int:

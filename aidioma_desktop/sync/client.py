@@ -19,7 +19,7 @@ import httpx
 from sync_server.protocol import API_PREFIX, MAX_BODY_BYTES
 
 from ..domain.errors import AppError
-from ..domain.events import Event
+from ..domain.events import Event, StoredEvent, format_instant
 
 GZIP_ABOVE_BYTES = 32 * 1024  # smaller bodies are not worth compressing
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -127,8 +127,15 @@ class SyncClient:
     def delete_account(self, token: str) -> None:
         self._call("DELETE", "/account", token=token)
 
-    def sync(self, token: str, device_id: str, cursor: int, events: Sequence[Event]) -> PullPage:
-        body = {"device_id": device_id, "cursor": cursor, "events": [e.to_dict() for e in events]}
+    def sync(
+        self, token: str, device_id: str, cursor: int, events: Sequence[StoredEvent]
+    ) -> PullPage:
+        # Stored payloads are already compact JSON: spliced in, not parsed and encoded again.
+        body = RawJson(
+            f'{{"device_id":{_text(device_id)},"cursor":{int(cursor)},"events":['
+            + ",".join(map(_wire_event, events))
+            + "]}"
+        )
         data = self._call("POST", "/sync", body, token=token)
         try:
             return PullPage(
@@ -152,8 +159,11 @@ class SyncClient:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         content: bytes | None = None
-        if body is not None:
+        if isinstance(body, RawJson):
+            content = body.encode()
+        elif body is not None:
             content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        if content is not None:
             if len(content) > MAX_BODY_BYTES:
                 raise SyncError("That is more than the server takes at once; nothing was sent.")
             headers["Content-Type"] = "application/json"
@@ -201,6 +211,22 @@ class SyncClient:
                 (message or "Too many attempts.") + f" Try again in {retry:.0f} s.", retry
             )
         return ServerRefused(message or f"The server refused the request ({status}).", status, code)
+
+
+class RawJson(str):
+    """A request body that is JSON text already."""
+
+
+_text = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _wire_event(e: StoredEvent) -> str:
+    """protocol.WireEvent, as domain Event.to_dict renders it, with the stored payload text."""
+    return (
+        f'{{"id":"{e.id}","kind":{_text(e.kind)},"hlc":{_text(e.hlc)},'
+        f'"device_id":{_text(e.device_id)},"occurred_at":"{format_instant(e.occurred_at)}",'
+        f'"tz_offset_min":{int(e.tz_offset_min)},"v":{int(e.v)},"payload":{e.payload_json}}}'
+    )
 
 
 def _json(response: httpx.Response) -> Any:

@@ -25,6 +25,9 @@ class Context:
     service: SessionService
     learner: Learner
     ui_settings: QSettings
+    # The learner's settings as they were at login, read on the worker with the login itself:
+    # the UI thread never reads the database (pages that show settings ask the worker again).
+    settings: dict[str, Any]
 
     def __post_init__(self) -> None:
         self.practice = PracticeService(self.learner)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, cast
 
-from PySide6.QtCore import QByteArray, QSettings, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -30,15 +31,32 @@ from .today import TodayPage
 from .welcome import WelcomeScreen
 from .widgets import Page, button, label
 
+# The sidebar, in Ctrl+1..6 order: icon and the page's title (in its page's translation
+# context). Library is last, so the other pages keep their Ctrl+1..5.
+_NAV = (
+    ("☀", "TodayPage", "Today"),
+    ("✎", "PracticePage", "Practice"),
+    ("↻", "ReviewPage", "Review"),
+    ("▦", "ProgressPage", "Progress"),
+    ("⚙", "SettingsPage", "Settings"),
+    ("▤", "LibraryPage", "Library"),
+)
+
 
 class Shell(QWidget):
-    """Sidebar navigation (Ctrl+1..6) and the pages of a logged-in profile."""
+    """Sidebar navigation (Ctrl+1..6) and the pages of a logged-in profile.
+
+    Only Today is built at login; every other page is built the first time it is shown or
+    asked for (`shell.practice` …), so logging in costs one page, not six.
+    """
 
     page_changed = Signal(int)
+    theme_changed = Signal(str)  # from Settings (Appearance)
 
     def __init__(self, ctx: Context, speaker: Speaker, logout: Callable[[], None]) -> None:
         super().__init__()
         self.ctx = ctx
+        self.speaker = speaker
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -51,7 +69,7 @@ class Shell(QWidget):
         title = label("AIdioma")
         title.setObjectName("AppTitle")
         side.addWidget(title)
-        self.who = label(ctx.learner.settings()["display_name"], name=self.tr("Logged in as"))
+        self.who = label(ctx.settings["display_name"], name=self.tr("Logged in as"))
         self.who.setObjectName("WhoAmI")
         side.addWidget(self.who)
         self.nav = QListWidget()
@@ -69,45 +87,83 @@ class Shell(QWidget):
         layout.addWidget(self.stack, 1)
         self.sync = SyncController(ctx, self)
         self.today = TodayPage(ctx)
-        self.practice = PracticePage(ctx, speaker)
-        self.review = ReviewPage(ctx)
-        self.progress = ProgressPage(ctx)
-        self.settings = SettingsPage(ctx, self.sync)
-        self.library = LibraryPage(ctx)
-        self.pages: list[Page] = [
-            self.today,
-            self.practice,
-            self.review,
-            self.progress,
-            self.settings,
-            self.library,  # last, so the other pages keep their Ctrl+1..5
-        ]
-        icons = ["☀", "✎", "↻", "▦", "⚙", "▤"]
-        for number, (page, icon) in enumerate(zip(self.pages, icons, strict=True), 1):
-            self.stack.addWidget(page)
-            self.nav.addItem(f"{icon}   {page.accessibleName()}")
-            self.nav.item(number - 1).setToolTip(f"{page.accessibleName()} (Ctrl+{number})")
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda n=number: self.show_page(n - 1))
-        self.nav.currentRowChanged.connect(self._switch)
         self.today.start_practice.connect(lambda: self.show_page(1))
         self.today.start_review.connect(lambda: self.show_page(2))
-        self.review.practise_instead.connect(lambda: self.show_page(1))
-        self.settings.saved.connect(lambda: self.who.setText(self.settings.display_name.text()))
-        self.settings.saved.connect(self.sync.activity)
-        self.practice.graded.connect(self.sync.activity)
-        self.review.card_shown.connect(self.sync.activity)
+        self.stack.addWidget(self.today)
+        self._pages: list[Page | None] = [self.today] + [None] * (len(_NAV) - 1)
+        for number, (icon, context, text) in enumerate(_NAV, 1):
+            name = QCoreApplication.translate(context, text)
+            self.nav.addItem(f"{icon}   {name}")
+            self.nav.item(number - 1).setToolTip(f"{name} (Ctrl+{number})")
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda n=number: self.show_page(n - 1))
+        self.nav.currentRowChanged.connect(self._switch)
         # What another device sent may change what the page shows.
         self.sync.synced.connect(lambda report: report.pulled and self._refresh_current())
 
+    # ---- pages, built on first use ----------------------------------------------------
+
+    def page(self, index: int) -> Page:
+        page = self._pages[index]
+        if page is None:
+            page = self._pages[index] = self._build(index)
+            self.stack.addWidget(page)
+        return page
+
+    def _build(self, index: int) -> Page:
+        if index == 1:
+            practice = PracticePage(self.ctx, self.speaker)
+            practice.graded.connect(self.sync.activity)
+            return practice
+        if index == 2:
+            review = ReviewPage(self.ctx)
+            review.practise_instead.connect(lambda: self.show_page(1))
+            review.card_shown.connect(self.sync.activity)
+            return review
+        if index == 3:
+            return ProgressPage(self.ctx)
+        if index == 4:
+            settings = SettingsPage(self.ctx, self.sync)
+            settings.saved.connect(lambda: self.who.setText(settings.display_name.text()))
+            settings.saved.connect(self.sync.activity)
+            settings.theme_changed.connect(self.theme_changed)
+            return settings
+        return LibraryPage(self.ctx)
+
+    @property
+    def pages(self) -> list[Page]:
+        """Every page, in sidebar order (building those not built yet)."""
+        return [self.page(i) for i in range(len(_NAV))]
+
+    @property
+    def practice(self) -> PracticePage:
+        return cast(PracticePage, self.page(1))
+
+    @property
+    def review(self) -> ReviewPage:
+        return cast(ReviewPage, self.page(2))
+
+    @property
+    def progress(self) -> ProgressPage:
+        return cast(ProgressPage, self.page(3))
+
+    @property
+    def settings(self) -> SettingsPage:
+        return cast(SettingsPage, self.page(4))
+
+    @property
+    def library(self) -> LibraryPage:
+        return cast(LibraryPage, self.page(5))
+
     def _refresh_current(self) -> None:
-        self.pages[self.stack.currentIndex()].refresh()
+        cast(Page, self.stack.currentWidget()).refresh()
 
     def show_page(self, index: int) -> None:
         self.nav.setCurrentRow(index)
 
     def _switch(self, index: int) -> None:
-        self.stack.setCurrentIndex(index)
-        self.pages[index].refresh()
+        page = self.page(index)
+        self.stack.setCurrentWidget(page)
+        page.refresh()
         self.page_changed.emit(index)
 
 
@@ -146,18 +202,18 @@ class MainWindow(QMainWindow):
         for problem in service.library.problems:
             self.statusBar().showMessage(problem, 15_000)
 
-    def _logged_in(self, learner: Learner) -> None:
+    def _logged_in(self, learner: Learner, settings: dict[str, Any]) -> None:
         assert self.service is not None
-        self.ctx = Context(self.runner, self.service, learner, self.ui_settings)
+        self.ctx = Context(self.runner, self.service, learner, self.ui_settings, settings)
         self.shell = Shell(self.ctx, self.speaker, self.logout)
         self.screens.addWidget(self.shell)
         self.screens.setCurrentWidget(self.shell)
-        self.setWindowTitle(f"AIdioma — {learner.settings()['display_name']}")
+        self.setWindowTitle(f"AIdioma — {settings['display_name']}")
         self.shell.show_page(0)
         self.sync_state.show()
         self.shell.sync.state_changed.connect(self._sync_state)
         self.shell.sync.start()
-        self.shell.settings.theme_changed.connect(self.theme_changed)
+        self.shell.theme_changed.connect(self.theme_changed)
 
     def logout(self) -> None:
         """End the session (its context is wiped) and return to the profiles."""

@@ -54,7 +54,7 @@ class PracticePage(Page):
         self.direction.setAccessibleName(self.tr("Direction"))
         self.direction.addItem(self.tr("Spanish → English"), "es-en")
         self.direction.addItem(self.tr("English → Spanish"), "en-es")
-        settings = ctx.learner.settings()
+        settings = ctx.settings  # as at login (read on the worker): this page may be built later
         default = f"{settings['target_language']}-{settings['primary_language']}"
         self.direction.setCurrentIndex(self.direction.findData(default))
         self.level.setCurrentIndex(self.level.findData(settings["level"]))

@@ -141,8 +141,11 @@ class SettingsPage(Page):
         form.addRow(self.tr("Export"), self.export_button)
         self.body.addWidget(box)
 
-        self.sync_box = SyncBox(sync) if sync is not None else None
-        if self.sync_box is not None:
+        self.sync_box: SyncBox | None = None
+        if sync is not None:
+            self.sync_box = SyncBox(sync)
+            # The page is built on first use, after login: show what sync already knows.
+            self.sync_box.show_status(sync.status)
             self.body.addWidget(self.sync_box)
         box, form = _group(self.tr("AI tutor"))
         form.addRow(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,10 +24,20 @@ from .widgets import button, card, label
 LEVELS = ("beginner", "intermediate", "advanced")
 
 
-class WelcomeScreen(QWidget):
-    """Emits `logged_in` with the Learner once a profile is open."""
+def _open(service: SessionService, learner: Learner) -> tuple[Learner, dict[str, Any]]:
+    """On the worker, right after login: the profile's settings come with it, so the main
+    window can show the name (and Practice its defaults) without reading the database."""
+    try:
+        return learner, learner.settings()
+    except Exception:
+        service.logout(learner)  # the profile must not stay locked by a window that never opened
+        raise
 
-    logged_in = Signal(object)
+
+class WelcomeScreen(QWidget):
+    """Emits `logged_in` with the Learner and their settings once a profile is open."""
+
+    logged_in = Signal(object, object)  # Learner, its settings (dict) as read at login
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -209,16 +221,18 @@ class WelcomeScreen(QWidget):
             password = self.password.text() if summary.has_password else None
         service = self.service
         self._set_busy(True)
-        self.runner.run(lambda: service.login(profile, password), self._logged_in, self._fail)
+        self.runner.run(
+            lambda: _open(service, service.login(profile, password)), self._logged_in, self._fail
+        )
 
     def login_as(self, profile: str) -> None:
         """Open a profile without a click (command line `--profile`)."""
         self._login(profile, None)
 
-    def _logged_in(self, learner: Learner) -> None:
+    def _logged_in(self, opened: tuple[Learner, dict[str, Any]]) -> None:
         self._set_busy(False)
         self.password.clear()
-        self.logged_in.emit(learner)
+        self.logged_in.emit(*opened)
 
     def _create(self) -> None:
         if self.service is None:
@@ -241,17 +255,17 @@ class WelcomeScreen(QWidget):
         }
         self._set_busy(True)
 
-        def create_and_login() -> Learner:
+        def create_and_login() -> tuple[Learner, dict[str, Any]]:
             summary = service.create_profile(name, **values)
-            return service.login(summary.id, password)
+            return _open(service, service.login(summary.id, password))
 
         self.runner.run(create_and_login, self._created, self._fail)
 
-    def _created(self, learner: Learner) -> None:
+    def _created(self, opened: tuple[Learner, dict[str, Any]]) -> None:
         for field in (self.name, self.email, self.new_password, self.repeat_password):
             field.clear()
         self.reload()
-        self._logged_in(learner)
+        self._logged_in(opened)
 
     def _fail(self, error: BaseException) -> None:
         self._set_busy(False)
