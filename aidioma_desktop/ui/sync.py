@@ -253,7 +253,6 @@ class SyncBox(QGroupBox):
         self.sign_out_button.clicked.connect(lambda: self._act("sign_out", self.tr("Signing out…")))
         self.sync_button.clicked.connect(controller.sync_now)
         controller.status_changed.connect(self.show_status)
-        controller.state_changed.connect(lambda text, _role: self.details.setText(text))
         controller.failed.connect(lambda text: self._say(text, "bad"))
         controller.synced.connect(self._synced)
         controller.account_changed.connect(

@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import keyring
-import keyring.backend
-import keyring.errors
 import pytest
 
 from aidioma_desktop.services.clock import ManualClock
@@ -19,40 +16,11 @@ from aidioma_desktop.services.session import Learner, SessionService
 from aidioma_desktop.services.sync import SyncService
 from aidioma_desktop.store.paths import AppPaths
 from aidioma_desktop.sync.tokens import TokenStore
-from tests.conftest import T0
+from tests.conftest import T0, MemoryKeyring
 from tests.live_server import LiveServer
 
 PASSWORD = "correct horse battery"
 _names = itertools.count(1)
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """An OS keyring stand-in that keeps secrets in memory only (never a file)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.secrets.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(before)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,140 @@
+"""The sync client against real sockets: address rules, offline, a server that is not ours,
+the token kept in the keyring only, and sign-in mistakes, each with a clear message."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from aidioma_desktop.sync.client import (
+    AuthError,
+    Offline,
+    ServerRefused,
+    SyncClient,
+    SyncError,
+    check_server_url,
+)
+from aidioma_desktop.sync.tokens import TokenStore, account_key
+from tests.sync.conftest import PASSWORD, unique_user
+
+
+def test_plain_http_is_refused_for_another_computer_unless_allowed():
+    with pytest.raises(SyncError, match="plain http"):
+        check_server_url("http://192.168.1.20:8765")
+    assert check_server_url("http://192.168.1.20:8765/", insecure=True) == (
+        "http://192.168.1.20:8765"
+    )
+    assert check_server_url("http://127.0.0.1:8765") == "http://127.0.0.1:8765"
+    assert check_server_url("http://localhost:8765") == "http://localhost:8765"
+    assert check_server_url("sync.example.org") == "https://sync.example.org"
+    with pytest.raises(SyncError, match="not a server address"):
+        check_server_url("ftp://example.org")
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_an_unreachable_server_is_reported_as_offline_and_nothing_is_lost(make_device):
+    device = make_device("a")
+    url = f"http://127.0.0.1:{_closed_port()}"
+    with SyncClient(url) as client, pytest.raises(Offline, match="kept here"):
+        client.health()
+    before = device.learner.db.outbox_count()
+    with pytest.raises(Offline):
+        device.sync.sign_in(url, "ana", PASSWORD)
+    assert device.learner.db.outbox_count() == before
+
+
+@pytest.fixture
+def not_aidioma() -> Iterator[str]:
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html>router admin page</html>")
+
+        do_POST = do_GET
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_server_that_is_not_an_aidioma_server_is_named_as_such(not_aidioma):
+    with SyncClient(not_aidioma) as client, pytest.raises(ServerRefused, match="does not look"):
+        client.login("ana", PASSWORD)
+
+
+def test_wrong_password_and_wrong_invite_code_get_clear_messages(make_device, server):
+    device = make_device("a")
+    username = unique_user("pw")
+    with pytest.raises(ServerRefused) as refused:
+        device.sync.register(server.url, username, PASSWORD, "not-the-code")
+    assert refused.value.status == 403
+    device.sync.register(server.url, username, PASSWORD, server.invite_code)
+    other = make_device("b")
+    with pytest.raises(AuthError):
+        other.sync.sign_in(server.url, username, "not the password")
+    assert not other.sync.status().signed_in
+
+
+def test_the_token_lives_in_the_keyring_and_in_no_file(make_device, server, memory_keyring):
+    device = make_device("a")
+    username = unique_user("ring")
+    device.sync.register(server.url, username, PASSWORD, server.invite_code)
+    token = memory_keyring.get_password("AIdioma sync", account_key(server.url, username))
+    assert token
+    device.sync.sync_now()
+    device.service.logout(device.learner)
+    hits = [
+        p
+        for p in Path(device.paths.data).rglob("*")
+        if p.is_file() and token.encode() in p.read_bytes()
+    ]
+    assert hits == []
+
+
+def test_without_a_keyring_the_token_lasts_for_this_run_only(tmp_path, server):
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        store = TokenStore()
+        assert not store.persistent
+        store.set("ana@server", "secret-token-123")
+        assert store.get("ana@server") == "secret-token-123"
+        assert TokenStore().get("ana@server") is None  # the next run does not have it
+    finally:
+        keyring.set_keyring(before)
+
+
+def test_signing_out_revokes_the_token_and_keeps_unsent_events(make_device, server):
+    device = make_device("a")
+    username = unique_user("out")
+    device.sync.register(server.url, username, PASSWORD, server.invite_code)
+    device.sync.sync_now()
+    token = device.sync.tokens.get(account_key(server.url, username))
+    device.practise("food.001", 80)
+    device.sync.sign_out()
+    assert device.sync.status().pending == 1
+    assert not device.sync.status().signed_in
+    with SyncClient(server.url) as client, pytest.raises(AuthError):
+        client.account(token)
+    with pytest.raises(AuthError, match="Sign in"):
+        device.sync.sync_now()

@@ -1,0 +1,97 @@
+"""Settings → Sync and the status-bar indicator, driven as a person would, against a real
+sync server on 127.0.0.1 and a real profile database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from tests.live_server import LiveServer
+from tests.ui.conftest import WAIT_MS
+
+PASSWORD = "a long family password"
+
+
+def open_sync_settings(window):
+    window.shell.show_page(4)
+    box = window.shell.settings.sync_box
+    assert box is not None
+    return box
+
+
+def test_create_an_account_sync_practice_and_sign_out(
+    harness, qtbot, make_profile, memory_keyring, tmp_path
+):
+    with LiveServer(tmp_path / "server") as server:
+        make_profile("Ana")
+        window = harness.start("Ana")
+        assert window.sync_state.text() == "Sync off"
+        box = open_sync_settings(window)
+        harness.idle()
+        assert box.sign_in_button.isVisible() and not box.sync_button.isVisible()
+
+        qtbot.keyClicks(box.server, server.url)
+        qtbot.keyClicks(box.username, "ana")
+        qtbot.keyClicks(box.account_password, PASSWORD)
+        qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "invite code" in box.message.text(), timeout=WAIT_MS)
+
+        qtbot.keyClicks(box.invite, server.invite_code)
+        qtbot.keyClicks(box.account_password, PASSWORD)
+        qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.sync_state.text().startswith("Synced"), timeout=WAIT_MS)
+        assert "ana on " in box.account.text() and "signed in" in box.account.text()
+        assert box.sync_button.isVisible() and not box.create_button.isVisible()
+        assert "Waiting to be sent: 0" in box.details.text()
+        assert "Last sync: just now" in box.details.text()
+
+        # Practise one sentence; "Sync now" sends it.
+        window.shell.show_page(1)
+        harness.idle()
+        practice = window.shell.practice
+        practice.answer.insert(practice.item.references[0])
+        qtbot.keyClick(practice.answer, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: practice.result is not None, timeout=WAIT_MS)
+        box = open_sync_settings(window)
+        qtbot.mouseClick(box.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Sent 1" in box.message.text(), timeout=WAIT_MS)
+        assert "Waiting to be sent: 0" in box.details.text()
+
+        qtbot.mouseClick(box.sign_out_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: box.message.text() == "Signed out.", timeout=WAIT_MS)
+        assert window.sync_state.text() == "Sync: signed out"
+        assert box.sign_in_button.isVisible()
+
+
+def test_an_unreachable_server_says_so_and_the_app_keeps_working(
+    harness, qtbot, make_profile, memory_keyring, tmp_path
+):
+    server = LiveServer(tmp_path / "server")
+    make_profile("Ana")
+    window = harness.start("Ana")
+    box = open_sync_settings(window)
+    harness.idle()
+    qtbot.keyClicks(box.server, server.url)
+    qtbot.keyClicks(box.username, "ana")
+    qtbot.keyClicks(box.invite, server.invite_code)
+    qtbot.keyClicks(box.account_password, PASSWORD)
+    server.stop()  # the server goes away before the click
+    qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Cannot reach" in box.message.text(), timeout=WAIT_MS)
+    # The rest of the app is unaffected.
+    window.shell.show_page(0)
+    harness.idle()
+    assert window.shell.today.dashboard is not None
+
+
+def test_plain_http_to_another_computer_needs_the_insecure_box(
+    harness, qtbot, make_profile, memory_keyring
+):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    box = open_sync_settings(window)
+    harness.idle()
+    qtbot.keyClicks(box.server, "http://192.0.2.10:8765")
+    qtbot.keyClicks(box.username, "ana")
+    qtbot.keyClicks(box.account_password, PASSWORD)
+    qtbot.mouseClick(box.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "plain http" in box.message.text(), timeout=WAIT_MS)
