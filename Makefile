@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench lock clean
+.PHONY: run test lint bench screenshots lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -20,6 +20,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+screenshots: $(STAMP)
+	AIDIOMA_SCREENSHOTS=docs/screenshots QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/ui/test_screenshots.py
 
 bench: $(STAMP)
 	$(PY) -m benchmarks $(AREA) --json
