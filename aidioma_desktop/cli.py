@@ -499,6 +499,8 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
             else "never"
         )
         print(f"Last sync: {when}. Waiting to be sent: {st.pending}.")
+        for event_id, reason in st.refused:
+            print(f"Refused by the server, kept here: {event_id}: {reason}")
         return 0
     st = sync.status()
     if st.server and not st.signed_in:  # no keyring kept the token: ask again

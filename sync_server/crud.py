@@ -28,6 +28,7 @@ class AuthUser:
     id: int
     username: str
     seq: int  # the user's last sequence number when the token was checked
+    created_at: int  # with id, names this account's history (a recreated account differs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,7 @@ def add_token(session: Session, token_hash: str, user_id: int, now: int, expires
 # The hot path's statements are built once: building and keying a statement per request costs
 # more CPU than running it.
 _USER_BY_TOKEN = (
-    select(users.c.id, users.c.username, users.c.seq)
+    select(users.c.id, users.c.username, users.c.seq, users.c.created_at)
     .select_from(tokens.join(users, users.c.id == tokens.c.user_id))
     .where(tokens.c.token_hash == bindparam("b_hash"), tokens.c.expires_at > bindparam("b_now"))
 )
@@ -130,7 +131,7 @@ _USER_BY_TOKEN = (
 def user_by_token(session: Session, token_hash: str, now: int) -> AuthUser | None:
     """The token's user if the token exists and has not expired: one indexed lookup."""
     row = session.execute(_USER_BY_TOKEN, {"b_hash": token_hash, "b_now": now}).first()
-    return None if row is None else AuthUser(row[0], row[1], row[2])
+    return None if row is None else AuthUser(row[0], row[1], row[2], row[3])
 
 
 def delete_token(session: Session, token_hash: str) -> None:

@@ -23,7 +23,7 @@ Sync: the client pushes up to MAX_PUSH_EVENTS unsent events and its cursor; the 
 the ones it has not seen (idempotent by event id, per user), gives each a per-user monotonic
 sequence number, and answers with the ids it holds now (`accepted`: stored now or before), up to
 MAX_PULL_EVENTS events of the user's *other* devices after the cursor, the new cursor, and
-`more` when further events wait. The client marks outbox rows sent only for accepted ids, applies
+`more` when further events wait, and `history`, which names the server's copy of the account. The client marks outbox rows sent only for accepted ids, applies
 pulled events and the new cursor in one transaction, and loops until `more` is false and its
 outbox is empty. Requests may be gzip-compressed (`Content-Encoding: gzip`); MAX_BODY_BYTES
 applies to the decompressed body (413 past it).
@@ -139,6 +139,10 @@ class SyncResponse(_Wire):
     cursor: int  # pass back next time: everything up to here has been sent to this device
     events: list[WireEvent]  # other devices' events after the request's cursor, in seq order
     more: bool  # more events wait after `cursor`: sync again right away
+    # Names the server's copy of this account. When it changes (the account was deleted and
+    # made again) or the cursor comes back lower than sent (the server was restored from a
+    # backup), the client's history is no longer all on the server: it sends everything again.
+    history: str
 
 
 class Device(_Wire):

@@ -48,6 +48,7 @@ class EmbeddingConfig:
     url: str = ""
     model: str = ""
     api_key: str = ""  # from the OS keyring; never written anywhere by this package
+    insecure: bool = False  # plain http to another computer allowed (Settings: ticked)
 
     def describe(self) -> str:
         if self.provider == "builtin":
@@ -146,6 +147,16 @@ class HashingEmbedder:
         return _normalised(self._vector(text))
 
 
+_REASONS = {
+    400: "it did not accept the request",
+    401: "the API key is missing or wrong",
+    403: "the API key is not allowed to use it",
+    404: "model or endpoint not found",
+    413: "the request was too large",
+    429: "too many requests; try again later",
+}
+
+
 class _HttpEmbedder:
     name = ""
     key = ""
@@ -174,9 +185,12 @@ class _HttpEmbedder:
                 "choose the built-in model in Settings → Embeddings."
             ) from exc
         if response.status_code >= 400:
+            # Only the status: services echo their input in error bodies, and this message is
+            # stored with the document's row (it must never hold the document's text).
             raise DocumentError(
-                f"The embedding service at {self.base} answered {response.status_code}: "
-                f"{response.text[:200]}. Check the model name and key in Settings → Embeddings."
+                f"The embedding service at {self.base} answered {response.status_code} "
+                f"({_REASONS.get(response.status_code, 'an error')}). Check the model name "
+                "and key in Settings → Embeddings."
             )
         try:
             data = response.json()

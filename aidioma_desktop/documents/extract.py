@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import stat
 import zipfile
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -57,17 +58,33 @@ def file_type(path: Path) -> str:
     return kind
 
 
+def not_a_file(name: str) -> DocumentError:
+    return DocumentError(
+        f"{name} is not a regular file (it is a device, a pipe or a folder, or a link to one). "
+        "Add a saved document."
+    )
+
+
+def too_large(name: str, size: int | None = None) -> DocumentError:
+    what = f"is {size / 1024 / 1024:,.0f} MB" if size is not None else "is too large"
+    return DocumentError(
+        f"{name} {what}; documents can be at most {MAX_BYTES // 1024 // 1024} MB. Split it or "
+        "save only the part you want to read."
+    )
+
+
 def check_size(path: Path) -> int:
-    """The file's size in bytes, or a DocumentError when it is too large (nothing is read)."""
+    """The file's size in bytes, or a DocumentError when it is too large or not a regular file
+    (a link is followed: a link to /dev/zero is refused; nothing is read)."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise DocumentError(f"{path.name}: the file cannot be opened ({exc.strerror}).") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise not_a_file(path.name)
+    size = info.st_size
     if size > MAX_BYTES:
-        raise DocumentError(
-            f"{path.name} is {size / 1024 / 1024:,.0f} MB; documents can be at most "
-            f"{MAX_BYTES // 1024 // 1024} MB. Split it or save only the part you want to read."
-        )
+        raise too_large(path.name, size)
     return size
 
 

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .errors import Cancelled
 from .text import Chunk
 
 if TYPE_CHECKING:
@@ -51,10 +52,15 @@ class SessionIndex:
         self.session_id = session_id
         self._client: Any = None
         self._collections: dict[str, Any] = {}
-        self._lock = threading.Lock()
+        # Every use of the client holds it, so a wipe never runs during an add, and nothing
+        # is added after a wipe (a job that was waiting for a slow model finds it closed).
+        self._lock = threading.RLock()
+        self.closed = False
 
     def _collection(self, key: str) -> Any:
         with self._lock:
+            if self.closed:
+                raise Cancelled()  # the session ended
             if self._client is None:
                 self._client = _client()
             if key not in self._collections:
@@ -73,39 +79,42 @@ class SessionIndex:
             return
         import numpy as np
 
-        self._collection(key).add(
-            ids=[f"{doc_id}:{c.index}" for c in chunks],
-            embeddings=np.asarray(vectors, dtype=np.float32),
-            documents=[c.text for c in chunks],
-            metadatas=[
-                {"doc_id": doc_id, "filename": filename, "chunk": c.index, "start": c.start,
-                 "end": c.end}
-                for c in chunks
-            ],
-        )  # fmt: skip
+        with self._lock:
+            self._collection(key).add(
+                ids=[f"{doc_id}:{c.index}" for c in chunks],
+                embeddings=np.asarray(vectors, dtype=np.float32),
+                documents=[c.text for c in chunks],
+                metadatas=[
+                    {"doc_id": doc_id, "filename": filename, "chunk": c.index, "start": c.start,
+                     "end": c.end}
+                    for c in chunks
+                ],
+            )  # fmt: skip
 
     def count(self, key: str) -> int:
-        if key not in self._collections:
-            return 0
-        return int(self._collection(key).count())
+        with self._lock:
+            if key not in self._collections:
+                return 0
+            return int(self._collection(key).count())
 
     def search(
         self, key: str, vector: np.ndarray, limit: int = 5, doc_id: str | None = None
     ) -> list[Hit]:
-        if key not in self._collections:
-            return []
-        collection = self._collection(key)
-        total = collection.count()
-        if not total:
-            return []
         import numpy as np
 
-        result = collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=min(limit, total),
-            where={"doc_id": doc_id} if doc_id else None,
-            include=["documents", "metadatas", "distances"],
-        )
+        with self._lock:
+            if key not in self._collections:
+                return []
+            collection = self._collection(key)
+            total = collection.count()
+            if not total:
+                return []
+            result = collection.query(
+                query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                n_results=min(limit, total),
+                where={"doc_id": doc_id} if doc_id else None,
+                include=["documents", "metadatas", "distances"],
+            )
         hits = []
         for text, meta, distance in zip(
             result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
@@ -124,8 +133,9 @@ class SessionIndex:
         return hits
 
     def remove_document(self, doc_id: str) -> None:
-        for key in list(self._collections):
-            self._collection(key).delete(where={"doc_id": doc_id})
+        with self._lock:
+            for key in list(self._collections):
+                self._collection(key).delete(where={"doc_id": doc_id})
 
     def drop(self, key: str) -> None:
         """Forget one model's vectors (the person chose another model)."""
@@ -137,11 +147,12 @@ class SessionIndex:
     def wipe(self) -> None:
         """Delete every collection of the session and close the client (frees its memory)."""
         with self._lock:
+            self.closed = True
             client, self._client = self._client, None
             collections, self._collections = self._collections, {}
-        if client is None:
-            return
-        for collection in collections.values():
-            with contextlib.suppress(Exception):  # already gone: the wipe must go on
-                client.delete_collection(collection.name)
-        client.close()
+            if client is None:
+                return
+            for collection in collections.values():
+                with contextlib.suppress(Exception):  # already gone: the wipe must go on
+                    client.delete_collection(collection.name)
+            client.close()

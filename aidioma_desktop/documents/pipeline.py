@@ -7,7 +7,8 @@ between batches of chunks; whatever was added to the index for the document is t
 
 from __future__ import annotations
 
-import shutil
+import os
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from .embed import BATCH, Embedder
 from .errors import Cancelled, DocumentError
-from .extract import check_size, extract, file_type
+from .extract import MAX_BYTES, check_size, extract, file_type, not_a_file, too_large
 from .index import SessionIndex
 from .text import Chunk, Span, chunks, normalise, paragraphs, sentences, words
 
@@ -50,15 +51,40 @@ class DocumentText:
         return f"{self.words:,} words, {len(self.paragraphs):,} paragraphs. “{first}”"
 
 
-def stage_copy(source: Path, folder: Path, doc_id: str) -> Path:
-    """Copy the file into the session folder, so the original can move or change meanwhile."""
+_PIECE = 1024 * 1024
+
+
+def stage_copy(source: Path, folder: Path, doc_id: str, limit: int = MAX_BYTES) -> Path:
+    """Copy the file into the session folder, so the original can move or change meanwhile.
+
+    Only a regular file is copied (checked on the open file, so a link swapped for /dev/zero
+    or a pipe after it was chosen is refused too), and at most `limit` bytes: a file that
+    grows past it while it is copied is refused, never copied until the disk is full.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{doc_id}{source.suffix.lower()}"
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        shutil.copyfile(source, target)
+        fd = os.open(source, flags)  # non-blocking: opening a pipe must not wait for a writer
+    except OSError as exc:
+        raise DocumentError(f"{source.name}: the file cannot be read ({exc.strerror}).") from exc
+    try:
+        with os.fdopen(fd, "rb", buffering=0) as reader:
+            if not stat.S_ISREG(os.fstat(reader.fileno()).st_mode):
+                raise not_a_file(source.name)
+            copied = 0
+            with target.open("wb") as writer:
+                while piece := reader.read(min(_PIECE, limit + 1 - copied)):
+                    copied += len(piece)
+                    if copied > limit:
+                        raise too_large(source.name)
+                    writer.write(piece)
     except OSError as exc:
         target.unlink(missing_ok=True)
         raise DocumentError(f"{source.name}: the file cannot be read ({exc.strerror}).") from exc
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return target
 
 

@@ -25,6 +25,11 @@ _OPENERS = "\"'“‘«([{¿¡—–-"
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
+# Breaks other than "\n": Qt starts a new block at U+2029 (so a paragraph holding one would
+# no longer be one block in the Reading view, and clicks would map to the wrong paragraph);
+# the others are line breaks. Mapped before control characters are dropped (U+0085 is one).
+_BREAKS = str.maketrans({"\u2029": "\n\n", "\u2028": "\n", "\u0085": "\n", "\v": "\n",
+                         "\f": "\n\n"})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,7 @@ def normalise(raw: str) -> str:
     by a hyphen at the end of a line is joined again.
     """
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_BREAKS)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     text = _HYPHEN_BREAK.sub(r"\1\2", text)
     paragraphs = []

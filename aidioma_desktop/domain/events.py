@@ -19,6 +19,9 @@ from .ids import is_uuid
 
 SCHEMA_VERSION = 1
 MAX_ANSWER_CHARS = 2000
+# One event's payload as compact UTF-8 JSON; the sync server refuses larger ones
+# (sync_server/protocol.py MAX_PAYLOAD_BYTES; a test keeps the two equal).
+MAX_PAYLOAD_BYTES = 16 * 1024
 LEVELS = ("beginner", "intermediate", "advanced")
 DIRECTIONS = ("es-en", "en-es")
 VERDICTS = ("correct", "almost", "wrong")

@@ -20,7 +20,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,7 +89,7 @@ class WordInfo:
     band: str  # top100, top500, listed, rare
     list_size: int
     in_document: int  # how often the lemma appears in the document
-    sentence: str  # the sentence it was clicked in (for the card's note)
+    sentence: str  # the sentence it was clicked in (in memory only: never put into an event)
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,13 @@ class _Session:
     texts: dict[str, DocumentText] = field(default_factory=dict)
     cancels: dict[str, threading.Event] = field(default_factory=dict)
     fractions: dict[str, float] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)  # taken out of the list while processing
+    # Set once the session ends (logout): every job stops at its next batch and touches
+    # nothing any more (not the index, not the database, not a page).
+    stop: threading.Event = field(default_factory=threading.Event)
+    # Held around the jobs' short writes (the index, the database) and while the session is
+    # stopped, never around an embedding call: so a wipe waits for a write, not for a model.
+    work: threading.Lock = field(default_factory=threading.Lock)
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="aidioma-ingest")
     )
@@ -183,13 +190,27 @@ def clean_up_at_login(paths: AppPaths, db: ProfileDatabase) -> None:
     db.expire_documents(None)
 
 
+def _stop(state: _Session) -> None:
+    """The session is ending: no job writes anything from now on (waits for a write under way,
+    never for an embedding call, however slow the model or the service is)."""
+    with state.work:
+        state.stop.set()
+        for cancel in list(state.cancels.values()):
+            cancel.set()
+
+
 def wipe_session(paths: AppPaths, db: ProfileDatabase, session_id: str) -> None:
-    """At logout: stop processing, then delete the session's vectors, texts and folder."""
+    """At logout: stop processing, then delete the session's vectors, texts and folder.
+
+    A job blocked in an embedding call is not waited for: it finds the session stopped when
+    the call returns and ends without writing anything (its thread then exits).
+    """
     state = _sessions.get(session_id)
     if state is not None:
-        for cancel in state.cancels.values():
-            cancel.set()
-        state.executor.shutdown(wait=True, cancel_futures=True)  # a batch at most
+        _stop(state)
+        state.executor.shutdown(wait=False, cancel_futures=True)
+        for doc_id in state.removed:  # taken out of the list while processing: gone for good
+            db.delete_document(doc_id)
         with _sessions_lock:
             _sessions.pop(session_id, None)
         state.index.wipe()
@@ -227,6 +248,36 @@ def save_api_key(key: str) -> bool:
         return False
 
 
+def _checked_url(config: EmbeddingConfig) -> str:
+    """The service's address, normalised; plain http only to this computer, unless the person
+    ticked 'Allow insecure connection' (the same rule as the sync server's address)."""
+    from ..sync.client import check_server_url  # here: it imports httpx (start-up time)
+
+    try:
+        check_server_url(config.url, insecure=True)
+    except AppError as exc:
+        raise DocumentError(
+            f"'{config.url}' is not an address such as https://embeddings.example.org. "
+            "Check it in Settings → Embeddings."
+        ) from exc
+    try:
+        return check_server_url(config.url, config.insecure)
+    except AppError as exc:
+        raise DocumentError(
+            f"{config.url.strip()} uses plain http, so your documents' text and your API key "
+            "would cross the network unencrypted. Use https, or tick 'Allow insecure "
+            "connection' in Settings → Embeddings if you trust this network."
+        ) from exc
+
+
+def _safe(exc: BaseException) -> str:
+    """An exception for the log without its message (which may quote a document's text): its
+    type and where it was raised."""
+    frames = traceback.extract_tb(exc.__traceback__)[-3:]
+    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    return f"{type(exc).__name__} at {where}"
+
+
 _frequency: Frequency | None = None
 
 
@@ -252,6 +303,8 @@ class LibraryService:
         self.config = config or EmbeddingConfig()
         self._embedder: Embedder | None = None
         self._embedder_lock = threading.Lock()
+        self._deliver = threading.Lock()  # held while an update is handed to the page
+        self._muted = False
 
     # ---- state ------------------------------------------------------------------------
 
@@ -270,10 +323,10 @@ class LibraryService:
         with self._embedder_lock:
             if self._embedder is None:
                 config = self.config
+                if config.provider in ("ollama", "openai"):
+                    config = replace(config, url=_checked_url(config))
                 if config.provider == "openai" and not config.api_key:
-                    config = EmbeddingConfig(
-                        config.provider, config.url, config.model, load_api_key()
-                    )
+                    config = replace(config, api_key=load_api_key())
                 self._embedder = embed.make_embedder(config)
             return self._embedder
 
@@ -298,14 +351,21 @@ class LibraryService:
             e = self.embedder
             for doc in list(state.texts.values()):
                 for first in range(0, len(doc.chunks), embed.BATCH):
+                    if state.stop.is_set():
+                        return
                     batch = doc.chunks[first : first + embed.BATCH]
-                    state.index.add(
-                        e.key, doc.doc_id, doc.filename, batch, e.passages([c.text for c in batch])
-                    )
+                    vectors = e.passages([c.text for c in batch])  # slow: outside the lock
+                    with state.work:
+                        if state.stop.is_set():
+                            return
+                        state.index.add(e.key, doc.doc_id, doc.filename, batch, vectors)
                 doc.embedder_key = e.key
-            state.index.drop(old_key)
-        except Exception:
-            log.warning("re-embedding failed:\n%s", traceback.format_exc())
+            with state.work:
+                if not state.stop.is_set():
+                    state.index.drop(old_key)
+        except Exception as exc:
+            if not state.stop.is_set():
+                log.warning("re-embedding failed: %s", _safe(exc))
 
     # ---- documents --------------------------------------------------------------------
 
@@ -376,14 +436,33 @@ class LibraryService:
             cancel.set()
 
     def remove(self, doc_id: str) -> None:
-        """Take a document out of the list (and its vectors out of the session)."""
+        """Take a document out of the list (and its vectors out of the session). One still
+        queued or processing is cancelled; its row goes when its job ends, whatever the job
+        got to (it never comes back as ready)."""
         state = self._current()
-        self.cancel(doc_id)
-        if state is not None and doc_id in state.texts:
-            state.index.remove_document(doc_id)
-            state.texts.pop(doc_id, None)
-        if state is None or doc_id not in state.cancels:  # a running one ends as cancelled
+        if state is None:
             self.learner.db.delete_document(doc_id)
+            return
+        with state.work:
+            cancel = state.cancels.get(doc_id)
+            if cancel is not None:  # its job deletes the row when it ends
+                state.removed.add(doc_id)
+                cancel.set()
+                return
+            if doc_id in state.texts:
+                state.index.remove_document(doc_id)
+                state.texts.pop(doc_id, None)
+            self.learner.db.delete_document(doc_id)
+
+    def stop_updates(self) -> None:
+        """The page that gets this session's updates is going (logout): cancel processing and
+        deliver nothing more. When this returns, no update is being delivered either."""
+        with self._deliver:
+            self._muted = True
+        state = self._current()
+        if state is not None:
+            for cancel in list(state.cancels.values()):
+                cancel.set()
 
     def wait_idle(self, timeout_s: float = 600) -> None:
         """Block until queued processing is done (scripts, benchmarks and the kill test)."""
@@ -400,11 +479,15 @@ class LibraryService:
         last = [-1.0]
 
         def tell() -> None:
-            if on_update is not None:
-                try:
-                    on_update(self.info(doc_id))
-                except Exception:  # the page may be gone (logout); processing goes on
-                    log.debug("document update not delivered:\n%s", traceback.format_exc())
+            if on_update is None or self._muted or state.stop.is_set():
+                return
+            try:
+                info = self.info(doc_id)
+            except Exception:  # removed from the list meanwhile, or logged out just now
+                return
+            with self._deliver:
+                if not self._muted:
+                    on_update(info)
 
         def progress(_stage: str, fraction: float) -> None:
             state.fractions[doc_id] = fraction
@@ -412,28 +495,40 @@ class LibraryService:
                 last[0] = fraction
                 tell()
 
+        doc: DocumentText | None = None
+        status, error = "ready", None
         try:
-            if cancel.is_set():
-                raise Cancelled()
-            db.update_document(doc_id, "processing")
+            with state.work:
+                if cancel.is_set():
+                    raise Cancelled()
+                db.update_document(doc_id, "processing")
             tell()
             doc = ingest(path, doc_id, state.folder, self.embedder, state.index, progress, cancel)
-            state.texts[doc_id] = doc
-            db.update_document(doc_id, "ready", description=doc.description())
         except Cancelled as exc:
-            db.update_document(doc_id, "cancelled", error=str(exc))
+            status, error = "cancelled", str(exc)
         except DocumentError as exc:
-            db.update_document(doc_id, "failed", error=str(exc))
+            status, error = "failed", str(exc)
         except Exception as exc:  # anything else still ends as a readable, per-file failure
-            log.warning("processing %s failed:\n%s", path.name, traceback.format_exc())
-            db.update_document(
-                doc_id,
-                "failed",
-                error=f"{path.name} could not be processed ({type(exc).__name__}: {exc}).",
-            )
-        finally:
+            if not state.stop.is_set():
+                log.warning("processing a document failed: %s", _safe(exc))
+            status = "failed"
+            error = f"{path.name} could not be processed ({type(exc).__name__})."
+        with state.work:
             state.cancels.pop(doc_id, None)
             state.fractions.pop(doc_id, None)
+            if state.stop.is_set():  # logged out: the wipe has dealt with all of it
+                return
+            if doc_id in state.removed:  # taken out of the list while it was processed
+                state.removed.discard(doc_id)
+                if doc is not None:
+                    state.index.remove_document(doc_id)
+                db.delete_document(doc_id)
+                return
+            if doc is not None:
+                state.texts[doc_id] = doc
+                db.update_document(doc_id, "ready", description=doc.description())
+            else:
+                db.update_document(doc_id, status, error=error)
         tell()
 
     # ---- reading and learning ---------------------------------------------------------

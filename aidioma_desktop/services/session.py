@@ -7,6 +7,7 @@ out (a crash, a kill) is ended and wiped the next time the profile opens.
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..domain.errors import AppError
-from ..domain.events import Event, validate_payload
+from ..domain.events import MAX_PAYLOAD_BYTES, Event, EventError, validate_payload
 from ..domain.hlc import Hlc, zero
 from ..domain.ids import uuid7
 from ..domain.learning_day import learning_day
@@ -77,6 +78,13 @@ class Learner:
     def record_many(self, items: list[tuple[str, dict[str, Any]]]) -> list[Event]:
         now = self.clock.now_ms()
         cleaned = [(kind, validate_payload(kind, payload)) for kind, payload in items]
+        for kind, clean in cleaned:
+            size = len(json.dumps(clean, ensure_ascii=False, separators=(",", ":")).encode())
+            if size > MAX_PAYLOAD_BYTES:
+                raise EventError(
+                    f"payload: {size:,} bytes is more than one {kind} can hold "
+                    f"({MAX_PAYLOAD_BYTES:,}); nothing was recorded."
+                )
         events = []
         with self._hlc_lock:
             for kind, clean in cleaned:

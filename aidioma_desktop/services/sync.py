@@ -12,14 +12,23 @@ timeout let both write; the learner's clock is guarded by a lock.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sync_server.protocol import MAX_PUSH_EVENTS
+from sync_server.protocol import MAX_BODY_BYTES, MAX_PUSH_EVENTS
 
+from ..domain.events import StoredEvent
 from ..sync.backoff import Backoff
-from ..sync.client import AuthError, Offline, SyncClient, SyncError, check_server_url
+from ..sync.client import (
+    AuthError,
+    Offline,
+    ServerRefused,
+    SyncClient,
+    SyncError,
+    check_server_url,
+)
 from ..sync.tokens import TokenStore, account_key
 from .session import Learner
 
@@ -29,6 +38,10 @@ USERNAME = "sync_username"
 INSECURE = "sync_insecure"
 LAST_SYNC = "sync_last_ms"
 LAST_SYNC_EVERY_MS = 60_000
+HISTORY = "sync_history"
+# A push stays well inside the server's body limit, however large the events are.
+BATCH_BYTES = MAX_BODY_BYTES // 2
+_ENVELOPE_BYTES = 300  # id, kind, clock, device, time... around each payload
 
 
 class SyncCancelled(SyncError):
@@ -44,6 +57,7 @@ class SyncStatus:
     last_sync_ms: int | None
     keyring_ok: bool  # False: the token is kept for this run only
     insecure: bool  # plain http to another computer was allowed
+    refused: list[tuple[str, str]]  # (event id, reason): events the server would not take
 
 
 @dataclass(frozen=True)
@@ -52,13 +66,15 @@ class SyncReport:
     pulled: int
     replayed_cards: int  # cards recomputed because a pulled event sorted before local ones
     rounds: int
+    refused: int = 0  # local events the server refused: set aside, listed in the status
+    unreadable: int = 0  # pulled events this version cannot read (left on the server)
 
 
 class SyncService:
     def __init__(self, learner: Learner, tokens: TokenStore | None = None) -> None:
         self.learner = learner
         self.db = learner.db
-        self.tokens = tokens or TokenStore()
+        self._tokens = tokens
         self.backoff = Backoff()
         self._client: SyncClient | None = None
         self._last_sync_written = 0
@@ -66,6 +82,13 @@ class SyncService:
         self._account: tuple[str, str] | None = None  # (server, username), read once
         self._cursor: int | None = None
         self._lock = threading.Lock()  # one sync at a time, whoever asks
+
+    @property
+    def tokens(self) -> TokenStore:
+        """Made on first use, on the sync worker: probing the OS keyring can take a while."""
+        if self._tokens is None:
+            self._tokens = TokenStore()
+        return self._tokens
 
     # ---- account ----------------------------------------------------------------------
 
@@ -80,6 +103,7 @@ class SyncService:
             last_sync_ms=last or None,
             keyring_ok=self.tokens.persistent,
             insecure=self._insecure(),
+            refused=self.db.refused(),
         )
 
     def register(
@@ -92,27 +116,28 @@ class SyncService:
         insecure: bool = False,
     ) -> SyncStatus:
         url = check_server_url(server_url, insecure)
-        with SyncClient(url, insecure) as client:
+        with self._lock, SyncClient(url, insecure) as client:
             token = client.register(username.strip(), email.strip(), password, invite_code.strip())
-        return self._link(url, username.strip(), token, insecure)
+            return self._link(url, username.strip(), token, insecure)
 
     def sign_in(
         self, server_url: str, username: str, password: str, insecure: bool = False
     ) -> SyncStatus:
         url = check_server_url(server_url, insecure)
-        with SyncClient(url, insecure) as client:
+        with self._lock, SyncClient(url, insecure) as client:
             token = client.login(username.strip(), password)
-        return self._link(url, username.strip(), token, insecure)
+            return self._link(url, username.strip(), token, insecure)
 
     def sign_out(self) -> None:
         """Forget the token (and revoke it when the server is reachable); unsent events stay."""
-        server, username = self._linked()
-        if not server or not username:
-            return
-        key = account_key(server, username)
-        token = self.tokens.get(key)
-        self.tokens.delete(key)
-        self._drop_client()
+        with self._lock:
+            server, username = self._linked()
+            if not server or not username:
+                return
+            key = account_key(server, username)
+            token = self.tokens.get(key)
+            self.tokens.delete(key)
+            self._drop_client()
         if token:
             try:
                 with SyncClient(server, self._insecure()) as client:
@@ -124,7 +149,7 @@ class SyncService:
         old_server, old_username = self._linked()
         if (old_server, old_username) != (server, username):
             # Another account (or the first): it must get this profile's whole history.
-            self.db.requeue_all(CURSOR)
+            self.db.requeue_all((CURSOR, HISTORY))
             self._cursor = None
         self.db.set_meta(SERVER, server)
         self.db.set_meta(USERNAME, username)
@@ -155,18 +180,40 @@ class SyncService:
             if self._cursor is None:
                 self._cursor = int(self.db.meta(CURSOR) or 0)
             cursor = self._cursor
-            pushed = pulled = replayed = rounds = 0
+            history = self.db.meta(HISTORY) or ""
+            pushed = pulled = replayed = rounds = refused = unreadable = 0
             try:
                 while True:
                     if cancelled():
                         raise SyncCancelled("Sync stopped; what was sent so far is safe.")
-                    batch = self.db.outbox(MAX_PUSH_EVENTS)
-                    page = client.sync(token, self.learner.device_id, cursor, batch)
+                    waiting = self.db.outbox(MAX_PUSH_EVENTS)
+                    batch = _fit(waiting)
+                    try:
+                        page = client.sync(token, self.learner.device_id, cursor, batch)
+                    except ServerRefused as exc:
+                        bad = _refused_index(exc, len(batch))
+                        if bad is None:
+                            raise
+                        # Set the one event aside (kept, listed) so the rest can go.
+                        self.db.refuse(batch[bad].id, str(exc))
+                        refused += 1
+                        continue
+                    rounds += 1
+                    if page.cursor < cursor or (history and page.history != history):
+                        # The server lost (part of) this account's history: a restored backup
+                        # or an account made anew. Send everything again, pull from the start.
+                        self.db.requeue_all((CURSOR, HISTORY))
+                        self.db.set_meta(HISTORY, page.history)
+                        history, cursor = page.history, 0
+                        self._cursor = 0
+                        continue
                     held = set(page.accepted)
                     sent = [e.id for e in batch if e.id in held]
                     now = self.learner.clock.now_ms()
-                    if page.events or sent or page.cursor != cursor or self._stale(now):
+                    changed = page.events or sent or page.cursor != cursor
+                    if changed or not history or self._stale(now):
                         meta = {CURSOR: str(page.cursor), LAST_SYNC: str(now)}
+                        meta[HISTORY] = history = page.history
                         result = self.db.apply_pulled(page.events, sent, meta)
                         self._last_sync_written = now
                         self.learner.observe(page.events)
@@ -174,14 +221,15 @@ class SyncService:
                         replayed += result.replayed_cards
                     cursor = self._cursor = page.cursor
                     self._last_sync_ms = now
-                    rounds += 1
                     pushed += len(sent)
+                    unreadable += page.unreadable
                     if len(sent) < len(batch):
                         raise SyncError(
                             f"The server kept {len(sent)} of {len(batch)} events; the rest stay "
                             "here and will be sent again."
                         )
-                    if not page.more and len(batch) < MAX_PUSH_EVENTS:
+                    more_to_send = len(batch) < len(waiting) or len(waiting) == MAX_PUSH_EVENTS
+                    if not page.more and not more_to_send:
                         break
             except AuthError:
                 self.tokens.delete(account_key(server, username))
@@ -189,7 +237,7 @@ class SyncService:
             except Offline:
                 self._drop_client()
                 raise
-            return SyncReport(pushed, pulled, replayed, rounds)
+            return SyncReport(pushed, pulled, replayed, rounds, refused, unreadable)
 
     def _stale(self, now_ms: int) -> bool:
         """A sync that changed nothing records its time only now and then: it is not news."""
@@ -210,3 +258,25 @@ class SyncService:
         """Wait for a sync under way to finish its round trip, then drop the connection."""
         with self._lock:
             self._drop_client()
+
+
+def _fit(events: list[StoredEvent]) -> list[StoredEvent]:
+    """The longest head of `events` whose request stays under BATCH_BYTES."""
+    total = 0
+    for count, e in enumerate(events):
+        total += len(e.payload_json.encode()) + _ENVELOPE_BYTES
+        if total > BATCH_BYTES:
+            return events[: max(1, count)]
+    return events
+
+
+_REFUSED_EVENT = re.compile(r"^events\[(\d+)\]")
+
+
+def _refused_index(error: ServerRefused, batch_size: int) -> int | None:
+    """Which event of the batch a 422 names (`events[3].payload.score: ...`), if one."""
+    match = _REFUSED_EVENT.match(str(error))
+    if error.status != 422 or match is None:
+        return None
+    index = int(match.group(1))
+    return index if index < batch_size else None

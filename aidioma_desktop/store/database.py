@@ -380,26 +380,52 @@ class ProfileDatabase:
             rows = s.connection().exec_driver_sql(
                 "SELECT e.id, e.kind, e.hlc, e.device_id, e.occurred_at, e.tz_offset_min, e.v, "
                 "e.payload FROM outbox o JOIN events e ON e.id = o.event_id "
-                "ORDER BY o.seq LIMIT ?",
+                "WHERE o.refused IS NULL ORDER BY o.seq LIMIT ?",
                 (limit,),
             )
             return [StoredEvent(*row) for row in rows]
 
     @_guard
     def outbox_count(self) -> int:
+        """Events waiting to be sent (not counting those the server refused)."""
         with self._session() as s:
-            return s.scalar(select(func.count()).select_from(OutboxRow)) or 0
+            return (
+                s.scalar(
+                    select(func.count()).select_from(OutboxRow).where(OutboxRow.refused.is_(None))
+                )
+                or 0
+            )
 
     @_guard
-    def requeue_all(self, cursor_key: str) -> None:
-        """Queue every stored event again and forget the cursor: for a newly linked account,
-        which must receive all of this profile's history (the server ignores what it has)."""
+    def refused(self) -> list[tuple[str, str]]:
+        """(event id, the server's reason) of the events the server refused."""
+        with self._session() as s:
+            rows = s.execute(
+                select(OutboxRow.event_id, OutboxRow.refused)
+                .where(OutboxRow.refused.is_not(None))
+                .order_by(OutboxRow.seq)
+            )
+            return [(i, str(r)) for i, r in rows]
+
+    @_guard
+    def refuse(self, event_id: str, reason: str) -> None:
+        """Set an event the server refused aside: it stays stored and listed, unsent."""
+        with self._session() as s, s.begin():
+            s.execute(
+                update(OutboxRow).where(OutboxRow.event_id == event_id).values(refused=reason)
+            )
+
+    @_guard
+    def requeue_all(self, forget: Sequence[str]) -> None:
+        """Queue every stored event again and forget the sync state keys `forget`: for an
+        account that must receive all of this profile's history (the server ignores what it
+        has), e.g. a newly linked one or one whose server lost events."""
         with self._session() as s, s.begin():
             s.execute(delete(OutboxRow))
             s.connection().exec_driver_sql(
                 "INSERT INTO outbox (event_id) SELECT id FROM events ORDER BY hlc, id"
             )
-            s.execute(delete(Meta).where(Meta.key == cursor_key))
+            s.execute(delete(Meta).where(Meta.key.in_(list(forget))))
 
     def _project(self, s: Session, new: list[Event]) -> int:
         old_day_start = self._setting_value(s, "day_starts_at")

@@ -118,6 +118,11 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO outbox (event_id) SELECT id FROM events ORDER BY hlc, id;
     """,
+    # 4: events the sync server refused (with its reason) wait aside instead of blocking the
+    # rest of the outbox.
+    """
+    ALTER TABLE outbox ADD COLUMN refused TEXT;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -40,6 +40,7 @@ class OutboxRow(Base):
     __tablename__ = "outbox"
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), unique=True)
+    refused: Mapped[str | None]  # the server's reason, when it refused the event
 
 
 class ContentRow(Base):

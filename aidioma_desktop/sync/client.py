@@ -19,10 +19,10 @@ import httpx
 from sync_server.protocol import API_PREFIX, MAX_BODY_BYTES
 
 from ..domain.errors import AppError
-from ..domain.events import Event, StoredEvent, format_instant
+from ..domain.events import Event, EventError, StoredEvent, format_instant
 
 GZIP_ABOVE_BYTES = 32 * 1024  # smaller bodies are not worth compressing
-TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+TIMEOUT = httpx.Timeout(20.0, connect=5.0)  # a logout waits for at most one round trip
 
 
 class SyncError(AppError):
@@ -56,6 +56,8 @@ class PullPage:
     cursor: int
     events: list[Event]
     more: bool
+    history: str  # names the server's copy of the account (protocol.SyncResponse)
+    unreadable: int  # pulled events this version cannot read: skipped, still on the server
 
 
 def check_server_url(url: str, insecure: bool = False) -> str:
@@ -138,11 +140,21 @@ class SyncClient:
         )
         data = self._call("POST", "/sync", body, token=token)
         try:
+            events, unreadable = [], 0
+            for item in data["events"]:
+                try:
+                    events.append(Event.from_dict(item))
+                except EventError:
+                    # One bad event must not make every page unreadable forever; it stays on
+                    # the server for a version that can read it.
+                    unreadable += 1
             return PullPage(
                 accepted=[str(i) for i in data["accepted"]],
                 cursor=int(data["cursor"]),
-                events=[Event.from_dict(e) for e in data["events"]],
+                events=events,
                 more=bool(data["more"]),
+                history=str(data["history"]),
+                unreadable=unreadable,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise SyncError(

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -216,8 +217,7 @@ class LibraryPage(Page):
         self.view.setAccessibleName(self.tr("Document text"))
         self.view.word_clicked.connect(self._word_clicked)
         box.addWidget(self.view)
-        self.word_line = label("", wrap=True, name=self.tr("The word you clicked"))
-        self.word_line.setTextFormat(Qt.TextFormat.RichText)
+        self.word_line = label("", wrap=True, name=self.tr("The word you clicked"), rich=True)
         box.addWidget(self.word_line)
         row = QHBoxLayout()
         self.meaning = QLineEdit()
@@ -383,8 +383,8 @@ class LibraryPage(Page):
             )
         for number, p in enumerate(passages, 1):
             row = QHBoxLayout()
-            text = label("", wrap=True, name=self.tr("Result %1").replace("%1", str(number)))
-            text.setTextFormat(Qt.TextFormat.RichText)
+            name = self.tr("Result %1").replace("%1", str(number))
+            text = label("", wrap=True, name=name, rich=True)  # escaped below
             text.setText(
                 f"<b>{html.escape(p.filename)}</b> · {p.score:.2f}<br>{html.escape(p.text)}"
             )
@@ -467,7 +467,9 @@ class LibraryPage(Page):
             return
         library, info, doc_id = self.ctx.library, self.word, self.reading.doc_id
         self.ctx.run(
-            lambda: library.add_card(info.lemma, meaning, doc_id, note=info.sentence),
+            # Only what the learner sees and typed goes into the (synced) event: never the
+            # document's sentence around the word.
+            lambda: library.add_card(info.lemma, meaning, doc_id),
             lambda _e: self._card_added(info.lemma),
             self._fail,
         )
@@ -606,13 +608,23 @@ class EmbeddingsBox(QGroupBox):
         self.api_key = QLineEdit()
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.api_key.setPlaceholderText(self.tr("only for services that need one"))
+        self.insecure = QCheckBox(self.tr("Allow insecure connection (plain http)"))
+        self.insecure.setToolTip(
+            self.tr(
+                "Plain http to another computer sends your documents' text and your API key "
+                "unencrypted. Only for a network you trust; this computer needs no tick."
+            )
+        )
         for text, widget in (
             (self.tr("Model"), self.provider),
             (self.tr("Address"), self.url),
             (self.tr("Model name"), self.model),
             (self.tr("API key"), self.api_key),
+            ("", self.insecure),
         ):
-            widget.setAccessibleName(self.tr("Embeddings: %1").replace("%1", text))
+            widget.setAccessibleName(
+                self.tr("Embeddings: %1").replace("%1", text or self.insecure.text())
+            )
             form.addRow(text, widget)
         settings = ctx.ui_settings
         self.provider.setCurrentIndex(
@@ -620,6 +632,9 @@ class EmbeddingsBox(QGroupBox):
         )
         self.url.setText(str(settings.value("embeddings/url", "")))
         self.model.setText(str(settings.value("embeddings/model", "")))
+        self.insecure.setChecked(
+            str(settings.value("embeddings/insecure", "false")).lower() == "true"
+        )
         self.provider.currentIndexChanged.connect(lambda _i: self._enable())
         row = QHBoxLayout()
         self.state = label("", "subtle", wrap=True, name=self.tr("Embeddings status"))
@@ -632,12 +647,15 @@ class EmbeddingsBox(QGroupBox):
 
     def _enable(self) -> None:
         remote = self.provider.currentData() != "builtin"
-        for widget in (self.url, self.model, self.api_key):
+        for widget in (self.url, self.model, self.api_key, self.insecure):
             widget.setEnabled(remote)
 
     def config(self) -> EmbeddingConfig:
         return EmbeddingConfig(
-            str(self.provider.currentData()), self.url.text().strip(), self.model.text().strip()
+            str(self.provider.currentData()),
+            self.url.text().strip(),
+            self.model.text().strip(),
+            insecure=self.insecure.isChecked(),
         )
 
     def use(self) -> None:
@@ -646,6 +664,7 @@ class EmbeddingsBox(QGroupBox):
         settings.setValue("embeddings/provider", config.provider)
         settings.setValue("embeddings/url", config.url)
         settings.setValue("embeddings/model", config.model)
+        settings.setValue("embeddings/insecure", "true" if config.insecure else "false")
         library = self.ctx.library
 
         def work() -> str:

@@ -130,11 +130,6 @@ class Shell(QWidget):
         return LibraryPage(self.ctx)
 
     @property
-    def pages(self) -> list[Page]:
-        """Every page, in sidebar order (building those not built yet)."""
-        return [self.page(i) for i in range(len(_NAV))]
-
-    @property
     def practice(self) -> PracticePage:
         return cast(PracticePage, self.page(1))
 
@@ -221,6 +216,7 @@ class MainWindow(QMainWindow):
             return
         ctx, shell = self.ctx, self.shell
         self.ctx = self.shell = None
+        ctx.library.stop_updates()  # no progress reaches the page deleted below
         shell.sync.stop()
         self._retired.append(shell.sync.runner)  # kept until its thread has ended
         self.sync_state.hide()

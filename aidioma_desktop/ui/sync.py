@@ -289,6 +289,12 @@ class SyncBox(QGroupBox):
             ),
             self.tr("Waiting to be sent: %1").replace("%1", str(status.pending)),
         ]
+        if status.refused:
+            lines.append(
+                self.tr("The server refused %1 events; they are kept here. First reason: %2")
+                .replace("%1", str(len(status.refused)))
+                .replace("%2", status.refused[0][1])
+            )
         if not status.keyring_ok:
             lines.append(
                 self.tr(

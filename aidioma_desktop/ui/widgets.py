@@ -19,8 +19,14 @@ def count(n: int, one: str, many: str) -> str:
     return one if n == 1 else many.replace("%1", str(n))
 
 
-def label(text: str = "", role: str | None = None, wrap: bool = False, name: str = "") -> QLabel:
-    widget = QLabel(text)
+def label(
+    text: str = "", role: str | None = None, wrap: bool = False, name: str = "", rich: bool = False
+) -> QLabel:
+    """A label showing `text` literally (file names, a document's words and errors are not
+    trusted markup); `rich=True` only where the caller builds escaped HTML itself."""
+    widget = QLabel()
+    widget.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    widget.setText(text)
     if role:
         widget.setProperty("role", role)
     widget.setWordWrap(wrap)

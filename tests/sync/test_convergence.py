@@ -8,6 +8,7 @@ server down while a device tries to sync.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from aidioma_desktop.services.sync import CURSOR, SyncService
 from aidioma_desktop.store.paths import AppPaths
 from aidioma_desktop.sync.client import Offline, SyncClient
 from aidioma_desktop.sync.tokens import account_key
+from benchmarks.data import activity
 from sync_server.protocol import MAX_PUSH_EVENTS
 from tests.conftest import DAY, HOUR, T0
 from tests.sync.conftest import PASSWORD, Device, unique_user
@@ -252,3 +254,28 @@ def test_a_remote_event_earlier_than_local_ones_replays_that_card(make_device, s
     report = b.sync.sync_now()  # ...arrives after b applied its own ratings
     assert report.replayed_cards == 1
     assert_converged([a, b], server.url, username)
+
+
+def test_a_server_restarted_in_the_middle_of_a_long_sync_loses_and_doubles_nothing(
+    make_device, server
+):
+    a, b, username = signed_in_pair(make_device, server)
+    library = ContentLibrary.load()
+    a.learner.db.append(
+        activity(2 * MAX_PUSH_EVENTS + 500, list(library.sentences), device=a.learner.device_id)
+    )
+    rounds = []
+
+    def restart_after_first_round() -> bool:
+        rounds.append(1)
+        if len(rounds) == 2:  # one page is on the server, two are still to go
+            server.restart()
+        return False
+
+    # The restart may cut the connection (Offline): the next sync goes on from there.
+    with contextlib.suppress(Offline):
+        a.sync.sync_now(restart_after_first_round)
+    a.sync.sync_now()
+    settle([a, b])
+    assert_converged([a, b], server.url, username)
+    assert b.learner.db.event_count() == a.learner.db.event_count()

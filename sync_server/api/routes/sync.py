@@ -117,6 +117,7 @@ def _sync(
     content = (
         f'{{"accepted":{dumps(accepted)},"cursor":{cursor},'
         f'"events":[{",".join(event_body for _seq, event_body in rows)}],'
-        f'"more":{"true" if more else "false"}}}'
+        f'"more":{"true" if more else "false"},'
+        f'"history":"{user.id}-{user.created_at}"}}'
     )
     return content.encode()

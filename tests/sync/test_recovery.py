@@ -1,0 +1,113 @@
+"""When the server no longer holds what a device sent (a restored backup, an account made
+anew) or refuses one event, nothing is lost and the rest keeps flowing."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from aidioma_desktop.domain.events import MAX_PAYLOAD_BYTES, Event, EventError
+from aidioma_desktop.domain.ids import uuid7
+from aidioma_desktop.sync.client import SyncClient
+from aidioma_desktop.sync.tokens import account_key
+from sync_server import protocol
+from tests.live_server import LiveServer
+from tests.sync.conftest import PASSWORD, unique_user
+
+
+def test_the_payload_limits_of_app_and_server_agree():
+    assert MAX_PAYLOAD_BYTES == protocol.MAX_PAYLOAD_BYTES
+
+
+def test_an_event_too_large_to_sync_is_refused_when_recorded(make_device):
+    device = make_device("a")
+    before = device.learner.db.event_count()
+    # Within every field's own limit, but 24 kB as UTF-8.
+    huge = {"feedback_type": "tutor", "score": 0.5, "suggestions": ["😀" * 300] * 20}
+    with pytest.raises(EventError, match=r"more than one feedback\.recorded can hold"):
+        device.record("feedback.recorded", huge)
+    assert device.learner.db.event_count() == before
+
+
+def test_after_the_server_is_restored_from_a_backup_devices_send_what_it_lost(
+    make_device, tmp_path
+):
+    with LiveServer(tmp_path / "server") as server:
+        username = unique_user("backup")
+        a = make_device("a")
+        a.sync.register(server.url, username, PASSWORD, server.invite_code)
+        a.practise("food.001", 70)
+        a.sync.sync_now()
+        database = server.settings.data_dir / "sync.sqlite3"
+        backup = tmp_path / "backup.sqlite3"
+        with sqlite3.connect(database) as live, sqlite3.connect(backup) as copy:
+            live.backup(copy)
+        a.practise("food.002", 80)
+        a.rate("food.001", 3)
+        a.sync.sync_now()  # the server has these two; the backup does not
+        server.stop()
+        with sqlite3.connect(backup) as copy, sqlite3.connect(database) as live:
+            copy.backup(live)
+        server.start()
+
+        a.sync.sync_now()
+        b = make_device("b")
+        b.sync.sign_in(server.url, username, PASSWORD)
+        b.sync.sync_now()
+        a_ids = {e.id for e in a.learner.db.events()}
+        assert a_ids <= {e.id for e in b.learner.db.events()}  # b has its own events too
+        assert b.learner.db.progress("food.002") is not None
+
+
+def test_an_account_deleted_and_made_again_gets_the_whole_history_back(make_device, server):
+    username = unique_user("again")
+    a = make_device("a")
+    a.sync.register(server.url, username, PASSWORD, server.invite_code)
+    for score in (40, 60, 80):
+        a.practise("food.001", score)
+    a.sync.sync_now()
+    token = a.sync.tokens.get(account_key(server.url, username))
+    with SyncClient(server.url) as client:
+        client.delete_account(token)
+        client.register(username, "", PASSWORD, server.invite_code)
+    a.sync.sign_in(server.url, username, PASSWORD)  # same server and name: a new account
+    a.sync.sync_now()
+    b = make_device("b")
+    b.sync.sign_in(server.url, username, PASSWORD)
+    b.sync.sync_now()
+    assert {e.id for e in a.learner.db.events()} <= {e.id for e in b.learner.db.events()}
+    assert b.learner.db.progress("food.001").attempts == 3
+
+
+def test_an_event_the_server_refuses_is_set_aside_and_the_rest_still_syncs(make_device, server):
+    username = unique_user("refuse")
+    a, b = make_device("a"), make_device("b")
+    a.sync.register(server.url, username, PASSWORD, server.invite_code)
+    b.sync.sign_in(server.url, username, PASSWORD)
+    a.practise("food.001", 70)
+    # As a newer app version might write it: a setting this server does not know.
+    now = a.clock.now_ms()
+    odd = Event(
+        uuid7(now),
+        "setting.changed",
+        f"{now + 1:015d}.000000.{a.learner.device_id}",
+        a.learner.device_id,
+        now,
+        60,
+        {"key": "future_setting", "value": 1},
+    )
+    a.learner.db.append([odd])
+    a.practise("food.002", 90)
+    report = a.sync.sync_now()
+    assert report.refused == 1
+    status = a.sync.status()
+    assert status.pending == 0
+    assert [event_id for event_id, _reason in status.refused] == [odd.id]
+    assert "payload.key" in status.refused[0][1]
+    b.sync.sync_now()
+    assert b.learner.db.progress("food.001") is not None
+    assert b.learner.db.progress("food.002") is not None
+    on_b = {e.id for e in b.learner.db.events()}
+    assert {e.id for e in a.learner.db.events()} - {odd.id} <= on_b
+    assert odd.id not in on_b
