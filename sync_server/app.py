@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         clock=clock or system_clock,
         hasher=hasher,
         dummy_hash=hasher.hash(secrets.token_urlsafe(16)),
+        password_slots=threading.BoundedSemaphore(settings.max_concurrent_password_checks),
     )
     for module in (health, auth, account, sync):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     password_time_cost: int = Field(3, ge=1)
     password_memory_kib: int = Field(64 * 1024, ge=8)
     password_parallelism: int = Field(4, ge=1)
+    # Each hash takes password_memory_kib: at most this many at once per process (login and
+    # register), and a request waits this long for a turn before answering 429.
+    max_concurrent_password_checks: int = Field(2, ge=1)
+    password_check_wait_s: float = Field(2.0, ge=0)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

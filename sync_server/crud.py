@@ -143,21 +143,37 @@ def delete_expired_tokens(session: Session, user_id: int, now: int) -> None:
 
 
 # --- login failures (rate limit) ------------------------------------------------------------
+#
+# One row per attempt and key. An attempt is written (and committed by the caller) before the
+# password or invite code is checked, so concurrent attempts always count each other; it is
+# forgotten again when the check succeeds or never ran.
 
 
-def failure_times(session: Session, key: str, since: int) -> list[int]:
-    """Times of the key's failures after `since`, oldest first."""
-    rows = session.execute(
-        select(failures.c.at).where(failures.c.key == key, failures.c.at > since).order_by("at")
-    )
-    return [at for (at,) in rows]
-
-
-def add_failures(session: Session, keys: Iterable[str], now: int, prune_before: int) -> None:
+def record_attempt(session: Session, keys: Iterable[str], now: int, prune_before: int) -> list[int]:
+    """Count an attempt against each key, as a failure until forgotten; the rows' ids."""
     keys = list(keys)
     # Old rows no longer count: drop them as we go so the table stays small.
     session.execute(delete(failures).where(failures.c.key.in_(keys), failures.c.at <= prune_before))
-    session.execute(insert(failures), [{"key": key, "at": now} for key in keys])
+    ids = []
+    for key in keys:
+        result = session.execute(insert(failures).values(key=key, at=now))
+        ids.append(int(result.inserted_primary_key[0]))  # type: ignore[attr-defined]
+    return ids
+
+
+def failure_times(
+    session: Session, key: str, since: int, excluding: Iterable[int] = ()
+) -> list[int]:
+    """Times of the key's failures after `since` (other than rows `excluding`), oldest first."""
+    query = select(failures.c.at).where(failures.c.key == key, failures.c.at > since)
+    excluding = list(excluding)
+    if excluding:
+        query = query.where(failures.c.id.not_in(excluding))
+    return [at for (at,) in session.execute(query.order_by(failures.c.at))]
+
+
+def forget_attempts(session: Session, ids: Iterable[int]) -> None:
+    session.execute(delete(failures).where(failures.c.id.in_(list(ids))))
 
 
 def clear_failures(session: Session, key: str) -> None:

@@ -12,7 +12,6 @@ its folder removed at the next start, and its documents are marked no longer ava
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import shutil
@@ -38,6 +37,7 @@ from ..domain.ids import uuid7
 from ..store.database import ProfileDatabase
 from ..store.locks import ProfileInUse, ProfileLock
 from ..store.paths import AppPaths, resources_dir
+from ..store.secrets import SecretStore
 
 if TYPE_CHECKING:
     from .session import Learner
@@ -223,29 +223,28 @@ def wipe_session(paths: AppPaths, db: ProfileDatabase, session_id: str) -> None:
     db.expire_documents(session_id)
 
 
-def load_api_key() -> str:
-    """The embedding service's API key from the OS keyring ('' when none or no keyring)."""
-    try:
-        import keyring
+_api_key_store: list[SecretStore] = []  # made on first use, off the UI thread
 
-        return keyring.get_password(KEYRING_SERVICE, KEYRING_USER) or ""
-    except Exception:  # no keyring backend: there is simply no key
-        return ""
+
+def _api_keys() -> SecretStore:
+    if not _api_key_store:
+        _api_key_store.append(SecretStore(KEYRING_SERVICE))
+    return _api_key_store[0]
+
+
+def load_api_key() -> str:
+    """The embedding service's API key from the OS keyring ('' when none)."""
+    return _api_keys().get(KEYRING_USER) or ""
 
 
 def save_api_key(key: str) -> bool:
-    """Keep the key in the OS keyring; False when there is no keyring (it is then not kept)."""
-    try:
-        import keyring
-
-        if key:
-            keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
-        else:
-            with contextlib.suppress(keyring.errors.PasswordDeleteError):
-                keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)
-        return True
-    except Exception:
-        return False
+    """Keep the key in the OS keyring; False when there is none (kept for this run only)."""
+    store = _api_keys()
+    if key:
+        store.set(KEYRING_USER, key)
+    else:
+        store.delete(KEYRING_USER)
+    return store.persistent
 
 
 def _checked_url(config: EmbeddingConfig) -> str:

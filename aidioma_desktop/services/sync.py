@@ -1,7 +1,7 @@
 """Sync a profile with the family's server: account, outbox, cursor, status.
 
 The profile keeps which server and account it is linked to, and the cursor, in its own
-database (meta); the token only in the OS keyring (sync/tokens.py). A sync round trip pushes up
+database (meta); the token only in the OS keyring (store/secrets.py). A sync round trip pushes up
 to a page of unsent events and pulls a page of other devices' events; pulled events, the
 acknowledged outbox rows and the new cursor are stored in one transaction, so a crash or a lost
 answer at any point loses nothing and duplicates nothing (the server is idempotent by event id).
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sync_server.protocol import MAX_BODY_BYTES, MAX_PUSH_EVENTS
 
 from ..domain.events import StoredEvent
+from ..store.secrets import SecretStore
 from ..sync.backoff import Backoff
 from ..sync.client import (
     AuthError,
@@ -29,9 +30,9 @@ from ..sync.client import (
     SyncError,
     check_server_url,
 )
-from ..sync.tokens import TokenStore, account_key
 from .session import Learner
 
+KEYRING_SERVICE = "AIdioma sync"
 CURSOR = "sync_cursor"
 SERVER = "sync_server"
 USERNAME = "sync_username"
@@ -71,7 +72,7 @@ class SyncReport:
 
 
 class SyncService:
-    def __init__(self, learner: Learner, tokens: TokenStore | None = None) -> None:
+    def __init__(self, learner: Learner, tokens: SecretStore | None = None) -> None:
         self.learner = learner
         self.db = learner.db
         self._tokens = tokens
@@ -84,10 +85,10 @@ class SyncService:
         self._lock = threading.Lock()  # one sync at a time, whoever asks
 
     @property
-    def tokens(self) -> TokenStore:
+    def tokens(self) -> SecretStore:
         """Made on first use, on the sync worker: probing the OS keyring can take a while."""
         if self._tokens is None:
-            self._tokens = TokenStore()
+            self._tokens = SecretStore(KEYRING_SERVICE)
         return self._tokens
 
     # ---- account ----------------------------------------------------------------------
@@ -280,3 +281,8 @@ def _refused_index(error: ServerRefused, batch_size: int) -> int | None:
         return None
     index = int(match.group(1))
     return index if index < batch_size else None
+
+
+def account_key(server_url: str, username: str) -> str:
+    """The keyring account name of a sync token."""
+    return f"{username}@{server_url.rstrip('/')}"

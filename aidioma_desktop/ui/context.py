@@ -53,4 +53,5 @@ def embedding_config(ui_settings: QSettings) -> EmbeddingConfig:
         provider=str(ui_settings.value("embeddings/provider", "builtin")),
         url=str(ui_settings.value("embeddings/url", "")),
         model=str(ui_settings.value("embeddings/model", "")),
+        insecure=str(ui_settings.value("embeddings/insecure", "false")).lower() == "true",
     )

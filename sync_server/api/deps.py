@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -28,6 +29,8 @@ class ServerContext:
     clock: Clock
     hasher: PasswordHasher
     dummy_hash: str  # verified against for unknown usernames, so they take as long as known ones
+    # Turns at password hashing (max_concurrent_password_checks): bounds its memory.
+    password_slots: threading.BoundedSemaphore
 
 
 async def get_context(request: Request) -> ServerContext:

@@ -13,9 +13,9 @@ import pytest
 from aidioma_desktop.services.clock import ManualClock
 from aidioma_desktop.services.content import ContentLibrary
 from aidioma_desktop.services.session import Learner, SessionService
-from aidioma_desktop.services.sync import SyncService
+from aidioma_desktop.services.sync import KEYRING_SERVICE, SyncService
 from aidioma_desktop.store.paths import AppPaths
-from aidioma_desktop.sync.tokens import TokenStore
+from aidioma_desktop.store.secrets import SecretStore
 from tests.conftest import T0, MemoryKeyring
 from tests.live_server import LiveServer
 
@@ -111,7 +111,9 @@ def make_device(tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator[Calla
         service = SessionService(paths, clock, library)
         service.create_profile("Me")
         learner = service.login("Me")
-        device = Device(name, paths, clock, service, learner, SyncService(learner, TokenStore()))
+        device = Device(
+            name, paths, clock, service, learner, SyncService(learner, SecretStore(KEYRING_SERVICE))
+        )
         made.append(device)
         return device
 

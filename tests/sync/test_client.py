@@ -13,6 +13,8 @@ import keyring
 import pytest
 from keyring.backends import fail
 
+from aidioma_desktop.services.sync import KEYRING_SERVICE, account_key
+from aidioma_desktop.store.secrets import SecretStore
 from aidioma_desktop.sync.client import (
     AuthError,
     Offline,
@@ -21,7 +23,6 @@ from aidioma_desktop.sync.client import (
     SyncError,
     check_server_url,
 )
-from aidioma_desktop.sync.tokens import TokenStore, account_key
 from tests.sync.conftest import PASSWORD, unique_user
 
 
@@ -115,11 +116,13 @@ def test_without_a_keyring_the_token_lasts_for_this_run_only(tmp_path, server):
     before = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
-        store = TokenStore()
+        store = SecretStore(KEYRING_SERVICE)
         assert not store.persistent
         store.set("ana@server", "secret-token-123")
         assert store.get("ana@server") == "secret-token-123"
-        assert TokenStore().get("ana@server") is None  # the next run does not have it
+        assert (
+            SecretStore(KEYRING_SERVICE).get("ana@server") is None
+        )  # the next run does not have it
     finally:
         keyring.set_keyring(before)
 

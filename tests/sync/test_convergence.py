@@ -19,10 +19,9 @@ from hypothesis import strategies as st
 from aidioma_desktop.services.clock import ManualClock
 from aidioma_desktop.services.content import ContentLibrary
 from aidioma_desktop.services.session import SessionService
-from aidioma_desktop.services.sync import CURSOR, SyncService
+from aidioma_desktop.services.sync import CURSOR, SyncService, account_key
 from aidioma_desktop.store.paths import AppPaths
 from aidioma_desktop.sync.client import Offline, SyncClient
-from aidioma_desktop.sync.tokens import account_key
 from benchmarks.data import activity
 from sync_server.protocol import MAX_PUSH_EVENTS
 from tests.conftest import DAY, HOUR, T0

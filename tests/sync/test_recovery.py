@@ -9,8 +9,8 @@ import pytest
 
 from aidioma_desktop.domain.events import MAX_PAYLOAD_BYTES, Event, EventError
 from aidioma_desktop.domain.ids import uuid7
+from aidioma_desktop.services.sync import account_key
 from aidioma_desktop.sync.client import SyncClient
-from aidioma_desktop.sync.tokens import account_key
 from sync_server import protocol
 from tests.live_server import LiveServer
 from tests.sync.conftest import PASSWORD, unique_user

@@ -187,3 +187,171 @@ def test_settings_choose_an_ollama_endpoint_for_embeddings(harness, qtbot, make_
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_word_card_keeps_nothing_of_the_document_but_what_the_learner_typed(
+    harness, qtbot, make_profile, tmp_path
+):
+    from tests.documents.test_library import MARKER, scan
+
+    window, page = open_library(harness, qtbot, make_profile)
+    diary = tmp_path / "diario.txt"
+    diary.write_text(
+        f"Mi diario de la semana.\n\nHoy comí patatas con el código {MARKER} escrito al lado.",
+        encoding="utf-8",
+    )
+    page.add_files([diary])
+    row = wait_status(qtbot, page, "diario.txt", "ready")
+    with qtbot.waitSignal(page.word_shown, timeout=WAIT_MS):
+        qtbot.mouseClick(row.read, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(page.reading_card.isVisible, timeout=WAIT_MS)
+        paragraph = page.reading.paragraphs[1]
+        point = page.view.point_of(1, paragraph.index("patatas") + 2)
+        qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert page.word.lemma == "patata"
+    qtbot.keyClicks(page.meaning, "potato")
+    with qtbot.waitSignal(page.card_added, timeout=WAIT_MS):
+        qtbot.keyClick(page.meaning, Qt.Key.Key_Return)
+    (card,) = [e for e in window.ctx.learner.db.events() if e.kind == "card.added"]
+    assert (card.payload["es"], card.payload["en"]) == ("patata", "potato")
+
+    paths = harness.paths
+    window.logout()
+    harness.idle()
+    assert scan(paths.data, paths.cache) == []  # the event log holds nothing of the sentence
+
+
+def test_a_paragraph_separator_inside_a_paragraph_keeps_clicks_on_the_right_word(
+    harness, qtbot, make_profile, tmp_path
+):
+    _window, page = open_library(harness, qtbot, make_profile)
+    doc = tmp_path / "raro.txt"
+    doc.write_text(
+        "Título.\n\nUno dos\u2029tres cuatro.\n\nEl gato come pescado y patatas.", "utf-8"
+    )
+    page.add_files([doc])
+    row = wait_status(qtbot, page, "raro.txt", "ready")
+    qtbot.mouseClick(row.read, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(page.reading_card.isVisible, timeout=WAIT_MS)
+    number = next(i for i, p in enumerate(page.reading.paragraphs) if "gato" in p)
+    assert page.view.document().blockCount() == len(page.reading.paragraphs)
+    with qtbot.waitSignal(page.word_shown, timeout=WAIT_MS):
+        point = page.view.point_of(number, page.reading.paragraphs[number].index("gato") + 1)
+        qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert (page.word.word, page.word.lemma) == ("gato", "gato")
+
+
+def test_the_reading_view_fills_in_slices_and_clicks_map_throughout(qtbot):
+    from aidioma_desktop.ui.reading import SLICE, ReadingView
+
+    view = ReadingView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    paragraphs = [f"Párrafo {n}: el gato número {n} come pescado." for n in range(SLICE * 5 + 7)]
+    view.show_paragraphs(paragraphs)
+    assert view.loading and view.paragraphs_shown == SLICE  # the rest comes a slice at a time
+    assert view.document().blockCount() == SLICE
+    with qtbot.waitSignal(view.word_clicked, timeout=WAIT_MS) as clicked:
+        point = view.point_of(5, paragraphs[5].index("pescado") + 2)
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert clicked.args == [5, paragraphs[5].index("pescado") + 2]
+    last = len(paragraphs) - 1
+    view.scroll_to_paragraph(last)  # not there yet: scrolled to once it is
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        pass
+    assert not view.loading and view.document().blockCount() == len(paragraphs)
+    assert view.textCursor().blockNumber() == last
+    assert [view.document().findBlockByNumber(n).text() for n in (0, SLICE, last)] == [
+        paragraphs[0],
+        paragraphs[SLICE],
+        paragraphs[last],
+    ]
+    fmt = view.document().findBlockByNumber(last).blockFormat()
+    assert fmt.bottomMargin() == 12 and fmt.lineHeight() == 130  # every block, not the first
+    with qtbot.waitSignal(view.word_clicked, timeout=WAIT_MS) as clicked:
+        point = view.point_of(last, paragraphs[last].index("gato") + 1)
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert clicked.args == [last, paragraphs[last].index("gato") + 1]
+
+
+def test_names_descriptions_and_errors_show_as_plain_text(harness, qtbot, make_profile, tmp_path):
+    _window, page = open_library(harness, qtbot, make_profile)
+    tricky = tmp_path / "<b>negrita<b>.txt"
+    tricky.write_text("<b>Hola</b> a todos, esto es una prueba.", "utf-8")
+    page.add_files([tricky, tmp_path / "<i>hoja<i>.xlsx"])
+    row = wait_status(qtbot, page, tricky.name, "ready")
+    failed = wait_status(qtbot, page, "<i>hoja<i>.xlsx", "failed")
+    for widget, text in (
+        (row.name, "<b>negrita<b>.txt"),
+        (row.detail, "<b>Hola</b> a todos"),
+        (failed.detail, "<i>hoja<i>.xlsx"),
+    ):
+        assert text in widget.text()
+        assert widget.textFormat() == Qt.TextFormat.PlainText, widget.accessibleName()
+
+
+def test_settings_refuse_plain_http_to_another_computer_unless_ticked(harness, qtbot, make_profile):
+    import sys
+
+    import pytest
+
+    from tests.documents.endpoint import SlowOllama, serve
+
+    if sys.platform == "win32":
+        pytest.skip("connecting to 0.0.0.0 reaches this host on Linux and macOS")
+    with serve(SlowOllama, "0.0.0.0") as endpoint:
+        endpoint.release.set()
+        window, _page = open_library(harness, qtbot, make_profile)
+        window.shell.show_page(4)
+        box = window.shell.settings.embeddings
+        box.provider.setCurrentIndex(box.provider.findData("ollama"))
+        assert box.insecure.isEnabled() and not box.insecure.isChecked()
+        box.url.setText(endpoint.url("0.0.0.0"))
+        qtbot.keyClicks(box.model, "nomic-embed-text")
+        qtbot.mouseClick(box.apply, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "plain http" in box.state.text(), timeout=WAIT_MS)
+        assert "Allow insecure connection" in box.state.text() and endpoint.requests == 0
+        qtbot.keyClick(box.insecure, Qt.Key.Key_Space)  # as a keyboard user ticks it
+        assert box.insecure.isChecked()
+        qtbot.mouseClick(box.apply, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: box.state.text().startswith("Using"), timeout=WAIT_MS)
+        assert endpoint.requests >= 1
+        assert str(window.ui_settings.value("embeddings/insecure")) == "true"
+
+
+def test_logout_while_a_document_is_processing(harness, qtbot, make_profile, tmp_path):
+    import threading
+
+    from aidioma_desktop.services.library import EmbeddingConfig
+    from tests.documents.endpoint import SlowOllama, serve
+
+    before = {t for t in threading.enumerate() if t.name.startswith("aidioma-ingest")}
+    with serve(SlowOllama) as endpoint:
+        window, page = open_library(harness, qtbot, make_profile)
+        library = window.ctx.library
+        window.ctx.run(
+            lambda: library.set_embedding(EmbeddingConfig("ollama", endpoint.url(), "m"))
+        )
+        harness.idle()
+        recipe = tmp_path / "receta.txt"
+        recipe.write_text(RECIPE, encoding="utf-8")
+        page.add_files([recipe])
+        wait_status(qtbot, page, "receta.txt", "processing", WAIT_MS)
+        qtbot.waitUntil(endpoint.entered.is_set, timeout=WAIT_MS)  # blocked in the service
+        seen: list[object] = []
+        page.document_changed.connect(seen.append)
+
+        window.logout()  # the page is deleted; the ingest thread is still in its call
+        harness.idle()  # the logout ended although the service never answered
+        assert not endpoint.release.is_set()
+        assert window.screens.currentWidget() is window.welcome and window.shell is None
+        assert list(harness.paths.sessions.iterdir()) == []
+        endpoint.release.set()  # the late answer: nothing may reach the deleted page
+        for thread in {t for t in threading.enumerate()
+                       if t.name.startswith("aidioma-ingest")} - before:  # fmt: skip
+            thread.join(60)
+            assert not thread.is_alive()
+        QApplication.processEvents()
+    assert seen == []
+    assert window.welcome.isVisible()

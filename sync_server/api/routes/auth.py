@@ -3,6 +3,13 @@
 Failed logins are counted per username and per client address in the database (so several
 workers share the counts); past the limit every attempt gets 429 with Retry-After, even with the
 right password. Wrong invite codes count against the address too.
+
+Every attempt is recorded as a failure, and committed, before the password or invite code is
+checked, and the limit is checked against the count that includes it: however many attempts run
+at once, no more than the limit get to the check. A success (or an attempt never checked)
+forgets its record afterwards. Password hashing (argon2, memory-hard) takes turns: at most
+`max_concurrent_password_checks` at once per process, and a request that gets no turn within
+`password_check_wait_s` answers 429 without hashing, so a burst of logins cannot exhaust memory.
 """
 
 from __future__ import annotations
@@ -39,23 +46,52 @@ def _retry_after_s(times: list[int], limit: int, window_ms: int, now: int) -> in
     return max(1, math.ceil((frees_at - now) / 1000))
 
 
-def _check_rate(context: ServerContext, session: Session, keys: dict[str, int], now: int) -> None:
+def _start_attempt(
+    context: ServerContext, session: Session, limits: dict[str, int], now: int
+) -> list[int]:
+    """Record this attempt as a failure of every key, then answer 429 if that is one too many.
+
+    The record is committed first, so attempts running at the same time count each other: of
+    any number of concurrent attempts, at most `limit` find themselves within it. Returns the
+    record's ids, for forgetting it once the attempt turns out not to be a failure; leaves a
+    read transaction open (commit before writing: on SQLite a write after a read in one
+    transaction can fail instead of waiting).
+    """
     window_ms = context.settings.login_window_s * 1000
+    since = now - window_ms
+    ids = crud.record_attempt(session, limits, now, since)
+    session.commit()
     wait = 0
-    for key, limit in keys.items():
-        times = crud.failure_times(session, key, now - window_ms)
+    for key, limit in limits.items():
+        # The others' failures: this attempt is over the limit when `limit` of them remain.
+        times = crud.failure_times(session, key, since, excluding=ids)
         wait = max(wait, _retry_after_s(times, limit, window_ms, now))
     if wait:
+        _forget(session, ids)  # refused unchecked: not a failure (nor a longer wait)
         raise ApiError(
             "rate_limited",
             f"too many failed attempts: try again in {wait} seconds",
             {"Retry-After": str(wait)},
         )
+    return ids
 
 
-def _fail(context: ServerContext, session: Session, keys: list[str], now: int) -> None:
-    crud.add_failures(session, keys, now, now - context.settings.login_window_s * 1000)
+def _forget(session: Session, ids: list[int]) -> None:
+    session.commit()  # end any read transaction first
+    crud.forget_attempts(session, ids)
     session.commit()
+
+
+def _take_hashing_turn(context: ServerContext) -> None:
+    """Wait a little for a turn at password hashing; 429 when none comes (nothing hashed)."""
+    if context.password_slots.acquire(timeout=context.settings.password_check_wait_s):
+        return
+    wait = max(1, math.ceil(context.settings.password_check_wait_s))
+    raise ApiError(
+        "rate_limited",
+        f"the server is busy checking passwords: try again in {wait} seconds",
+        {"Retry-After": str(wait)},
+    )
 
 
 def _issue_token(
@@ -80,18 +116,23 @@ def register(
     reject_nul("email", body.email)
     now = context.clock()
     address_key = f"addr:{_address(request)}"
-    _check_rate(
+    attempt = _start_attempt(
         context, session, {address_key: context.settings.login_max_failures_per_address}, now
     )
     invite = crud.get_state(session, crud.INVITE_KEY)
     if invite is None or not invite_matches(body.invite_code, invite):
-        _fail(context, session, [address_key], now)
         raise ApiError("forbidden", "wrong invite code: ask whoever runs the family server")
     username_key = body.username.lower()
-    if crud.username_taken(session, username_key):
+    taken = crud.username_taken(session, username_key)
+    _forget(session, attempt)  # the right invite code: not a failure
+    if taken:
         raise ApiError("conflict", f"username {body.username!r} is taken")
-    session.commit()  # hashing takes a while: do not hold the connection meanwhile
-    password_hash = context.hasher.hash(body.password)
+    # No connection is held while hashing: it takes a while.
+    _take_hashing_turn(context)
+    try:
+        password_hash = context.hasher.hash(body.password)
+    finally:
+        context.password_slots.release()
     try:
         user_id = crud.create_user(session, body.username, body.email, password_hash, now)
         token, expires_at = _issue_token(context, session, user_id, now)
@@ -115,17 +156,29 @@ def login(
         user_key: settings.login_max_failures_per_user,
         address_key: settings.login_max_failures_per_address,
     }
-    _check_rate(context, session, limits, now)
+    attempt = _start_attempt(context, session, limits, now)
     found = crud.credentials(session, username_key)
     session.commit()  # verifying takes a while: do not hold the connection meanwhile
     # An unknown name costs a verification too, so timing does not tell which names exist.
     stored = found.password_hash if found else context.dummy_hash
-    if not verify_password(context.hasher, stored, body.password) or found is None:
-        _fail(context, session, [user_key, address_key], now)
-        raise unauthorized("wrong username or password")
-    crud.clear_failures(session, user_key)
-    if context.hasher.check_needs_rehash(found.password_hash):
-        crud.set_password_hash(session, found.id, context.hasher.hash(body.password))
+    try:
+        _take_hashing_turn(context)
+    except ApiError:
+        _forget(session, attempt)  # never checked: not a failure
+        raise
+    try:
+        verified = verify_password(context.hasher, stored, body.password) and found is not None
+        rehashed = None
+        if verified and context.hasher.check_needs_rehash(stored):
+            rehashed = context.hasher.hash(body.password)
+    finally:
+        context.password_slots.release()
+    if not verified or found is None:
+        raise unauthorized("wrong username or password")  # the attempt stays a failure
+    crud.forget_attempts(session, attempt)
+    crud.clear_failures(session, user_key)  # a success starts the count afresh
+    if rehashed is not None:
+        crud.set_password_hash(session, found.id, rehashed)
     crud.delete_expired_tokens(session, found.id, now)
     token, expires_at = _issue_token(context, session, found.id, now)
     session.commit()

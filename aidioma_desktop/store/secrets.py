@@ -1,7 +1,8 @@
-"""The sync token lives only in the OS keyring; never in a file.
+"""Secrets (the sync token, an embedding service's API key) live only in the OS keyring, never
+in a file.
 
-Where the system has no usable keyring (a bare Linux session without a secret service), the
-token is kept in memory for this run only, and `persistent` says so, so the app can tell the
+Where the system has no usable keyring (a bare Linux session without a secret service), a
+secret is kept in memory for this run only, and `persistent` says so, so the app can tell the
 person they will sign in again next time.
 """
 
@@ -13,11 +14,12 @@ import keyring
 import keyring.errors
 from keyring.backends import fail
 
-SERVICE = "AIdioma sync"
 
+class SecretStore:
+    """The secrets of one keyring service (e.g. "AIdioma sync"), by account name."""
 
-class TokenStore:
-    def __init__(self) -> None:
+    def __init__(self, service: str) -> None:
+        self.service = service
         self._memory: dict[str, str] = {}
         self.persistent = _usable()
 
@@ -27,14 +29,14 @@ class TokenStore:
         if not self.persistent:
             return None
         try:
-            return keyring.get_password(SERVICE, account)
+            return keyring.get_password(self.service, account)
         except keyring.errors.KeyringError:
             return None
 
     def set(self, account: str, token: str) -> None:
         if self.persistent:
             try:
-                keyring.set_password(SERVICE, account, token)
+                keyring.set_password(self.service, account, token)
                 self._memory.pop(account, None)
                 return
             except keyring.errors.KeyringError:
@@ -46,7 +48,7 @@ class TokenStore:
         if self.persistent:
             # PasswordDeleteError: there was none to delete
             with contextlib.suppress(keyring.errors.KeyringError):
-                keyring.delete_password(SERVICE, account)
+                keyring.delete_password(self.service, account)
 
 
 def _usable() -> bool:
@@ -57,7 +59,3 @@ def _usable() -> bool:
         return backend.priority > 0
     except Exception:  # a backend whose availability check itself fails is not usable
         return False
-
-
-def account_key(server_url: str, username: str) -> str:
-    return f"{username}@{server_url.rstrip('/')}"
