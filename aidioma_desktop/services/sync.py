@@ -82,6 +82,7 @@ class SyncService:
         self._last_sync_ms = 0  # also a sync that changed nothing (not always written)
         self._account: tuple[str, str] | None = None  # (server, username), read once
         self._cursor: int | None = None
+        self._history: str | None = None  # names the server's copy of the account
         self._lock = threading.Lock()  # one sync at a time, whoever asks
 
     @property
@@ -151,7 +152,7 @@ class SyncService:
         if (old_server, old_username) != (server, username):
             # Another account (or the first): it must get this profile's whole history.
             self.db.requeue_all((CURSOR, HISTORY))
-            self._cursor = None
+            self._cursor = self._history = None
         self.db.set_meta(SERVER, server)
         self.db.set_meta(USERNAME, username)
         self.db.set_meta(INSECURE, "1" if insecure else "")
@@ -181,7 +182,9 @@ class SyncService:
             if self._cursor is None:
                 self._cursor = int(self.db.meta(CURSOR) or 0)
             cursor = self._cursor
-            history = self.db.meta(HISTORY) or ""
+            if self._history is None:
+                self._history = self.db.meta(HISTORY) or ""
+            history = self._history
             pushed = pulled = replayed = rounds = refused = unreadable = 0
             try:
                 while True:
@@ -205,8 +208,8 @@ class SyncService:
                         # or an account made anew. Send everything again, pull from the start.
                         self.db.requeue_all((CURSOR, HISTORY))
                         self.db.set_meta(HISTORY, page.history)
-                        history, cursor = page.history, 0
-                        self._cursor = 0
+                        history = self._history = page.history
+                        cursor = self._cursor = 0
                         continue
                     held = set(page.accepted)
                     sent = [e.id for e in batch if e.id in held]
@@ -214,7 +217,7 @@ class SyncService:
                     changed = page.events or sent or page.cursor != cursor
                     if changed or not history or self._stale(now):
                         meta = {CURSOR: str(page.cursor), LAST_SYNC: str(now)}
-                        meta[HISTORY] = history = page.history
+                        meta[HISTORY] = history = self._history = page.history
                         result = self.db.apply_pulled(page.events, sent, meta)
                         self._last_sync_written = now
                         self.learner.observe(page.events)

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import contextlib
 
-import keyring
-import keyring.errors
-from keyring.backends import fail
+# keyring is imported where it is used: this module is on the app's startup path (through
+# services.library), and keyring with its backends' dependencies costs ~25-60 ms to import.
 
 
 class SecretStore:
@@ -24,6 +23,8 @@ class SecretStore:
         self.persistent = _usable()
 
     def get(self, account: str) -> str | None:
+        import keyring.errors
+
         if account in self._memory:
             return self._memory[account]
         if not self.persistent:
@@ -34,6 +35,8 @@ class SecretStore:
             return None
 
     def set(self, account: str, token: str) -> None:
+        import keyring.errors
+
         if self.persistent:
             try:
                 keyring.set_password(self.service, account, token)
@@ -44,6 +47,8 @@ class SecretStore:
         self._memory[account] = token
 
     def delete(self, account: str) -> None:
+        import keyring.errors
+
         self._memory.pop(account, None)
         if self.persistent:
             # PasswordDeleteError: there was none to delete
@@ -52,6 +57,9 @@ class SecretStore:
 
 
 def _usable() -> bool:
+    import keyring
+    from keyring.backends import fail
+
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring):
         return False
