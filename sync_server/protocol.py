@@ -38,13 +38,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-PROTOCOL_VERSION = 1
-API_PREFIX = "/v1"
-
-MAX_PUSH_EVENTS = 5000  # events in one sync request (422 past it)
-MAX_PULL_EVENTS = 5000  # events in one sync answer
-MAX_BODY_BYTES = 16 * 1024 * 1024  # one request body, after decompression (413 past it)
-MAX_PAYLOAD_BYTES = 16 * 1024  # one event's payload as compact JSON (422 past it)
+from .limits import (  # noqa: F401  (re-exported: the contract stays in this module)
+    API_PREFIX,
+    MAX_BODY_BYTES,
+    MAX_PAYLOAD_BYTES,
+    MAX_PULL_EVENTS,
+    MAX_PUSH_EVENTS,
+    PROTOCOL_VERSION,
+)
 
 # Error codes, with the HTTP status each goes with.
 ERROR_STATUS: dict[str, int] = {

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sync_server.protocol import MAX_BODY_BYTES, MAX_PUSH_EVENTS
+from sync_server.limits import MAX_BODY_BYTES, MAX_PUSH_EVENTS
 
 from ..domain.events import StoredEvent
 from ..store.secrets import SecretStore
@@ -103,7 +103,8 @@ class SyncService:
             signed_in=bool(server and username and self.tokens.get(account_key(server, username))),
             pending=self.db.outbox_count(),
             last_sync_ms=last or None,
-            keyring_ok=self.tokens.persistent,
+            # Probing the keyring is slow: only a linked profile needs to know.
+            keyring_ok=self.tokens.persistent if server else True,
             insecure=self._insecure(),
             refused=self.db.refused(),
         )
