@@ -23,15 +23,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import keyring
-import keyring.backend
 
 from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.services.clock import ManualClock
 from aidioma_desktop.services.content import ContentLibrary
 from aidioma_desktop.services.session import Learner, SessionService
-from aidioma_desktop.services.sync import SyncService
+from aidioma_desktop.services.sync import KEYRING_SERVICE, SyncService
 from aidioma_desktop.store.paths import AppPaths
+from aidioma_desktop.store.secrets import SecretStore
 
 from .core import percentile
 from .data import T_END, activity
@@ -44,23 +43,6 @@ CLIENTS = 20
 PEOPLE = 5
 LOAD_SECONDS = 6.0
 PASSWORD = "benchmark password"
-
-
-class _MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
 
 
 def _free_port() -> int:
@@ -119,7 +101,9 @@ def initial_and_incremental(root: Path, events: int, extra: bool) -> Iterator[tu
         _sa, a = _device(root, f"a-{events}", library)
         _sb, b = _device(root, f"b-{events}", library)
         a.db.append(activity(events, list(library.sentences), device=a.device_id))
-        sync_a, sync_b = SyncService(a), SyncService(b)
+        # Tokens in memory only: a benchmark must not touch the OS keyring.
+        sync_a = SyncService(a, SecretStore(KEYRING_SERVICE, use_keyring=False))
+        sync_b = SyncService(b, SecretStore(KEYRING_SERVICE, use_keyring=False))
         user = f"bench{events}"
         sync_a.register(url, user, PASSWORD, invite)
         sync_b.sign_in(url, user, PASSWORD)
@@ -268,7 +252,6 @@ def _drop_postgres_schema(schema: str) -> None:
 
 
 def run() -> Iterator[tuple[str, float, str]]:
-    keyring.set_keyring(_MemoryKeyring())
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         for metric, value in initial_and_incremental(root, 10_000, extra=False):

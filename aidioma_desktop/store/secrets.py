@@ -17,10 +17,11 @@ import contextlib
 class SecretStore:
     """The secrets of one keyring service (e.g. "AIdioma sync"), by account name."""
 
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, use_keyring: bool = True) -> None:
+        """`use_keyring=False`: memory only, for benchmarks and throwaway profiles."""
         self.service = service
         self._memory: dict[str, str] = {}
-        self.persistent = _usable()
+        self.persistent = use_keyring and _usable()
 
     def get(self, account: str) -> str | None:
         import keyring.errors
