@@ -8,9 +8,11 @@ hands back never passes an event the caller has not been sent.
 from __future__ import annotations
 
 import pydantic_core
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials
+from pydantic import ValidationError
 
 from aidioma_desktop.domain.events import (
     SCHEMA_VERSION,
@@ -78,18 +80,71 @@ def _prepare(events: list[WireEvent]) -> list[crud.NewEvent]:
     return prepared
 
 
-@router.post("/sync", response_model=SyncResponse, responses=errors(400, 401, 413, 422))
-async def sync(body: SyncRequest, credentials: BearerDep, context: ContextDep) -> Response:
+# The body is parsed and validated in one pass by pydantic-core (model_validate_json) rather
+# than by FastAPI (JSON to Python objects, then validation): a third less work per push. So the
+# request schema is declared here for OpenAPI; WireEvent is in its components already.
+_SYNC_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    k: v
+                    for k, v in SyncRequest.model_json_schema(
+                        ref_template="#/components/schemas/{model}"
+                    ).items()
+                    if k != "$defs"
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/sync",
+    response_model=SyncResponse,
+    responses=errors(400, 401, 413, 422),
+    openapi_extra=_SYNC_BODY,
+)
+async def sync(request: Request, credentials: BearerDep, context: ContextDep) -> Response:
     """Store the pushed events (once each) and answer with the other devices' events."""
-    # The hot path: all its work (database and CPU) in one hop to the thread pool, rather than
-    # one per dependency as with SessionDep and CallerDep.
-    content = await run_in_threadpool(_sync, body, credentials, context)
+    raw = await request.body()
+    # The hot path: all its work (parsing, database and CPU) in one hop to the thread pool,
+    # rather than one per dependency as with SessionDep and CallerDep.
+    content = await run_in_threadpool(_sync, raw, credentials, context)
     return Response(content, media_type="application/json")
 
 
+def _parse(raw: bytes) -> SyncRequest:
+    """The request, or RequestValidationError (422 naming the field; 400 when not JSON)."""
+    try:
+        if b"NaN" in raw or b"Infinity" in raw:
+            # pydantic-core's one-pass parser takes these literals in free-form payloads; the
+            # strict parser refuses them (400). Rare, so the slower path is fine here.
+            return SyncRequest.model_validate(pydantic_core.from_json(raw, allow_inf_nan=False))
+        return SyncRequest.model_validate_json(raw)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+        ) from exc
+    except ValueError as exc:  # from_json: not JSON at all
+        raise RequestValidationError(
+            [
+                {
+                    "type": "json_invalid",
+                    "loc": ("body",),
+                    "msg": str(exc),
+                    "ctx": {"error": str(exc)},
+                }
+            ]
+        ) from exc
+
+
 def _sync(
-    body: SyncRequest, credentials: HTTPAuthorizationCredentials | None, context: ServerContext
+    raw: bytes, credentials: HTTPAuthorizationCredentials | None, context: ServerContext
 ) -> bytes:
+    body = _parse(raw)
     with context.sessions() as session:
         caller = authenticate(session, context, credentials)
         reject_nul("device_id", body.device_id)
