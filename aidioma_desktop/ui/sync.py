@@ -194,7 +194,7 @@ class SyncBox(QGroupBox):
         super().__init__(self.tr("Sync"), parent)
         self.setAccessibleName(self.tr("Sync"))
         self.controller = controller
-        form = QFormLayout(self)
+        form = self.form = QFormLayout(self)
         form.setSpacing(10)
         form.addRow(
             label(
@@ -269,7 +269,7 @@ class SyncBox(QGroupBox):
             self.username.setText(status.username)
             self.insecure.setChecked(status.insecure)
         for widget in (self.account_email, self.account_password, self.invite):
-            widget.setEnabled(not signed_in)
+            self.form.setRowVisible(widget, not signed_in)  # only to sign in or sign up
         self.server.setReadOnly(signed_in)
         self.username.setReadOnly(signed_in)
         self.insecure.setEnabled(not signed_in)
