@@ -21,9 +21,8 @@ from typing import Any
 import httpx
 import uvicorn
 
-from sync_server import crud
 from sync_server.api.deps import Clock
-from sync_server.app import create_app
+from sync_server.app import create_app, ensure_invite_code
 from sync_server.config import Settings
 
 # Cheap password hashing: tests register and log in often. Override to test the real cost.
@@ -57,10 +56,7 @@ class LiveServer:
 
     @property
     def invite_code(self) -> str:
-        with self.app.state.context.sessions() as session:
-            code = crud.get_state(session, crud.INVITE_KEY)
-        assert code is not None
-        return code
+        return ensure_invite_code(self.app.state.context.sessions)
 
     def start(self) -> None:
         if self._thread is not None:

@@ -66,7 +66,6 @@ class SyncReport:
     pushed: int
     pulled: int
     replayed_cards: int  # cards recomputed because a pulled event sorted before local ones
-    rounds: int
     refused: int = 0  # local events the server refused: set aside, listed in the status
     unreadable: int = 0  # pulled events this version cannot read (left on the server)
 
@@ -186,7 +185,7 @@ class SyncService:
             if self._history is None:
                 self._history = self.db.meta(HISTORY) or ""
             history = self._history
-            pushed = pulled = replayed = rounds = refused = unreadable = 0
+            pushed = pulled = replayed = refused = unreadable = 0
             try:
                 while True:
                     if cancelled():
@@ -203,7 +202,6 @@ class SyncService:
                         self.db.refuse(batch[bad].id, str(exc))
                         refused += 1
                         continue
-                    rounds += 1
                     if page.cursor < cursor or (history and page.history != history):
                         # The server lost (part of) this account's history: a restored backup
                         # or an account made anew. Send everything again, pull from the start.
@@ -242,7 +240,7 @@ class SyncService:
             except Offline:
                 self._drop_client()
                 raise
-            return SyncReport(pushed, pulled, replayed, rounds, refused, unreadable)
+            return SyncReport(pushed, pulled, replayed, refused, unreadable)
 
     def _stale(self, now_ms: int) -> bool:
         """A sync that changed nothing records its time only now and then: it is not news."""

@@ -26,12 +26,8 @@ class Endpoint(ThreadingHTTPServer):
         return f"http://{host}:{self.server_address[1]}"
 
 
-class _Base(BaseHTTPRequestHandler):
-    server: Endpoint
-
-    def _body(self) -> dict[str, Any]:
-        self.server.requests += 1
-        return json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+class JsonHandler(BaseHTTPRequestHandler):
+    """Answers JSON, quietly (no request log on stderr)."""
 
     def _reply(self, status: int, payload: dict[str, Any]) -> None:
         raw = json.dumps(payload, ensure_ascii=False).encode()
@@ -43,6 +39,14 @@ class _Base(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+class _Base(JsonHandler):
+    server: Endpoint
+
+    def _body(self) -> dict[str, Any]:
+        self.server.requests += 1
+        return json.loads(self.rfile.read(int(self.headers["Content-Length"])))
 
 
 class SlowOllama(_Base):

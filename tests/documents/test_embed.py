@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ from aidioma_desktop.documents.embed import (
     make_embedder,
 )
 from aidioma_desktop.documents.errors import DocumentError
+from tests.documents.endpoint import JsonHandler
 
 PASSAGES = [
     "Para la tortilla de patatas, bate seis huevos y fríe las patatas con cebolla.",
@@ -49,7 +50,7 @@ def test_hashing_fallback_matches_shared_words_only() -> None:
     assert int(np.argmax(vectors @ weak.query("la hermana y la universidad"))) == 2
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     seen: list[dict[str, Any]]
 
     def do_POST(self) -> None:
@@ -71,17 +72,6 @@ class _Handler(BaseHTTPRequestHandler):
                               "usage": {"prompt_tokens": 3, "total_tokens": 3}})  # fmt: skip
         else:
             self._reply(404, {"error": "not found"})
-
-    def _reply(self, status: int, payload: dict[str, Any]) -> None:
-        raw = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture

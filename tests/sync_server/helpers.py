@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from aidioma_desktop.domain.events import format_instant
 from aidioma_desktop.domain.hlc import Hlc
 from aidioma_desktop.domain.ids import uuid7
-from sync_server import crud
+from sync_server.app import ensure_invite_code
 
 T0 = 1_795_341_600_000  # Sunday 2026-11-22 10:00 UTC
 PASSWORD = "correct horse battery"
@@ -85,10 +85,7 @@ class Api:
 
     @property
     def invite_code(self) -> str:
-        with self.app.state.context.sessions() as session:
-            code = crud.get_state(session, crud.INVITE_KEY)
-        assert code is not None
-        return code
+        return ensure_invite_code(self.app.state.context.sessions)
 
     def register(self, username: str = "ana", password: str = PASSWORD, **extra: Any) -> str:
         answer = self.client.post(

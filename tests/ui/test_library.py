@@ -40,6 +40,15 @@ def wait_status(qtbot, page, name: str, status: str, timeout: int = LONG_WAIT):
     return row_named(page, name)
 
 
+def read_and_click(qtbot, page, row, paragraph: int, word: str) -> None:
+    """Open the document's Reading view and click inside `word` of that paragraph."""
+    with qtbot.waitSignal(page.word_shown, timeout=WAIT_MS):
+        qtbot.mouseClick(row.read, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(page.reading_card.isVisible, timeout=WAIT_MS)
+        point = page.view.point_of(paragraph, page.reading.paragraphs[paragraph].index(word) + 2)
+        qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
 def drop(page, files: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
@@ -74,12 +83,7 @@ def test_add_search_read_a_word_and_make_a_card(harness, qtbot, make_profile, tm
     first = page.results.itemAt(0).widget().layout().itemAt(0).widget()
     assert "receta.txt" in first.text() and "Atocha" in first.text()
 
-    with qtbot.waitSignal(page.word_shown, timeout=WAIT_MS):
-        qtbot.mouseClick(row.read, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(page.reading_card.isVisible, timeout=WAIT_MS)
-        paragraph = page.reading.paragraphs[1]
-        point = page.view.point_of(1, paragraph.index("patatas") + 2)
-        qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    read_and_click(qtbot, page, row, 1, "patatas")
     assert page.word.lemma == "patata"
     assert "patatas</b> → patata" in page.word_line.text()
     assert "3 times in this document" in page.word_line.text()
@@ -202,12 +206,7 @@ def test_a_word_card_keeps_nothing_of_the_document_but_what_the_learner_typed(
     )
     page.add_files([diary])
     row = wait_status(qtbot, page, "diario.txt", "ready")
-    with qtbot.waitSignal(page.word_shown, timeout=WAIT_MS):
-        qtbot.mouseClick(row.read, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(page.reading_card.isVisible, timeout=WAIT_MS)
-        paragraph = page.reading.paragraphs[1]
-        point = page.view.point_of(1, paragraph.index("patatas") + 2)
-        qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    read_and_click(qtbot, page, row, 1, "patatas")
     assert page.word.lemma == "patata"
     qtbot.keyClicks(page.meaning, "potato")
     with qtbot.waitSignal(page.card_added, timeout=WAIT_MS):

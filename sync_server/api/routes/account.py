@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
+from aidioma_desktop.domain.events import format_instant
+
 from ... import crud
 from ...errors import unauthorized
 from ...protocol import Account, AccountExport, Device
 from ..deps import CallerDep, ContextDep, SessionDep
 from ..docs import errors
 from ..routing import StrictJsonRoute
-from .common import dumps, format_instant
+from .common import dumps
 
 router = APIRouter(prefix="/account", tags=["account"], route_class=StrictJsonRoute)
 

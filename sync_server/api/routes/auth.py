@@ -20,6 +20,8 @@ from fastapi import APIRouter, Request, Response, status
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from aidioma_desktop.domain.events import format_instant
+
 from ... import crud
 from ...errors import ApiError, unauthorized
 from ...protocol import LoginRequest, RegisterRequest, TokenResponse
@@ -27,7 +29,7 @@ from ...security import invite_matches, new_token, token_hash, verify_password
 from ..deps import CallerDep, ContextDep, ServerContext, SessionDep
 from ..docs import errors
 from ..routing import StrictJsonRoute
-from .common import format_instant, reject_nul
+from .common import reject_nul
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=StrictJsonRoute)
 
