@@ -190,7 +190,10 @@ _USER_SEQ = select(users.c.seq).where(users.c.id == bindparam("b_user"))
 _KNOWN_IDS = select(events.c.id).where(
     events.c.user_id == bindparam("b_user"), events.c.id.in_(bindparam("b_ids", expanding=True))
 )
-_INSERT_EVENTS = insert(events)
+_EVENT_COLUMNS = "user_id, id, seq, device_id, hlc, kind, body, received_at"
+# Each driver's placeholder: the insert of a push goes to the driver as it is, a list of tuples
+# (SQLAlchemy's per-row parameter processing costs more than SQLite's insert itself).
+_PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 _SET_SEQ = update(users).where(users.c.id == bindparam("b_user")).values(seq=bindparam("b_seq"))
 _PULL = (
     select(events.c.seq, events.c.body)
@@ -232,20 +235,13 @@ def push(
             continue
         known.add(event.id)  # a duplicate later in the same request is stored once
         seq += 1
-        rows.append(
-            {
-                "user_id": user_id,
-                "id": event.id,
-                "seq": seq,
-                "device_id": device_id,
-                "hlc": event.hlc,
-                "kind": event.kind,
-                "body": event.body,
-                "received_at": now,
-            }
-        )
+        rows.append((user_id, event.id, seq, device_id, event.hlc, event.kind, event.body, now))
     if rows:
-        session.execute(_INSERT_EVENTS, rows)
+        connection = session.connection()
+        mark = _PLACEHOLDER[connection.dialect.paramstyle]
+        connection.exec_driver_sql(
+            f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join([mark] * 8)})", rows
+        )
         session.execute(_SET_SEQ, {"b_user": user_id, "b_seq": seq})
     return seq
 

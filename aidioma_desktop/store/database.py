@@ -136,7 +136,14 @@ _INSERT_EVENT = (
     "INSERT INTO events (id, kind, hlc, device_id, occurred_at, tz_offset_min, v, payload, "
     "content_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _payload_text(payload: dict[str, Any]) -> str:
+    """Compact UTF-8 JSON, as the sync server renders it; 3x faster than the json module (a
+    sync stores events by the hundred thousand). Imported on first use (~40 ms), off the UI."""
+    from pydantic_core import to_json
+
+    return to_json(payload).decode()
 
 
 def _event_row(e: Event) -> tuple[Any, ...]:
@@ -148,7 +155,7 @@ def _event_row(e: Event) -> tuple[Any, ...]:
         e.occurred_at,
         e.tz_offset_min,
         e.v,
-        _compact_json(e.payload),
+        _payload_text(e.payload),
         e.payload.get("content_id") if e.kind in CARD_KINDS else None,
     )
 
@@ -378,14 +385,16 @@ class ProfileDatabase:
         return AppendResult(new, replayed)
 
     @_guard
-    def outbox(self, limit: int) -> list[StoredEvent]:
-        """The oldest events not yet acknowledged by the sync server, payloads as stored."""
+    def outbox(self, limit: int, after: str | None = None) -> list[StoredEvent]:
+        """The oldest events not yet acknowledged by the sync server, payloads as stored;
+        with `after` (an event id in the outbox), those queued after that one."""
         with self._session() as s:
             rows = s.connection().exec_driver_sql(
                 "SELECT e.id, e.kind, e.hlc, e.device_id, e.occurred_at, e.tz_offset_min, e.v, "
                 "e.payload FROM outbox o JOIN events e ON e.id = o.event_id "
-                "WHERE o.refused IS NULL ORDER BY o.seq LIMIT ?",
-                (limit,),
+                "WHERE o.refused IS NULL AND o.seq > coalesce("
+                "(SELECT seq FROM outbox WHERE event_id = ?), 0) ORDER BY o.seq LIMIT ?",
+                (after, limit),
             )
             return [StoredEvent(*row) for row in rows]
 

@@ -90,3 +90,35 @@ def test_events_from_a_newer_app_are_kept_but_not_understood():
     event = Event.from_dict(data)
     assert not event.known
     assert event.payload == {"x": 1}
+
+
+@pytest.mark.parametrize(
+    ("change", "kept"),
+    [
+        ({}, True),
+        ({"id": "UPPER"}, True),  # a UUID in capitals is still one
+        ({"occurred_at": 1_700_000_000_123}, True),  # Unix milliseconds, as exports may hold
+        ({"extra": "ignored"}, True),
+        ({"v": True}, False),
+        ({"tz_offset_min": 961}, False),
+        ({"hlc": "00000000000005.000000.d1"}, False),  # 14 digits of wall time
+        ({"device_id": ""}, False),
+        ({"payload": {"rating": 3}}, False),
+        ({"payload": []}, False),
+    ],
+)
+def test_the_quick_check_of_canonical_events_accepts_and_refuses_as_the_full_one(change, kept):
+    event = Event(
+        uuid7(), "practice.attempted", Hlc(5, 0, "d1").render(), "d1", 1_700_000_000_123, 60,
+        practice(),
+    )  # fmt: skip
+    data = event.to_dict() | change
+    if change.get("id") == "UPPER":
+        data["id"] = event.id.upper()
+    if kept:
+        assert Event.from_dict(data).payload == event.payload
+        # The field-by-field path gives the same event.
+        assert Event.from_dict(data) == Event._from_dict_checked(data)
+    else:
+        with pytest.raises(EventError, match=next(iter(change))):
+            Event.from_dict(data)

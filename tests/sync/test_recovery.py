@@ -9,9 +9,12 @@ import pytest
 
 from aidioma_desktop.domain.events import MAX_PAYLOAD_BYTES, Event, EventError
 from aidioma_desktop.domain.ids import uuid7
+from aidioma_desktop.services.content import ContentLibrary
 from aidioma_desktop.services.sync import account_key
 from aidioma_desktop.sync.client import SyncClient
+from benchmarks.data import activity
 from sync_server import protocol
+from sync_server.protocol import MAX_PUSH_EVENTS
 from tests.live_server import LiveServer
 from tests.sync.conftest import PASSWORD, unique_user
 
@@ -111,3 +114,37 @@ def test_an_event_the_server_refuses_is_set_aside_and_the_rest_still_syncs(make_
     on_b = {e.id for e in b.learner.db.events()}
     assert {e.id for e in a.learner.db.events()} - {odd.id} <= on_b
     assert odd.id not in on_b
+
+
+def test_a_refused_event_in_the_middle_of_a_long_history_holds_back_nothing_else(
+    make_device, server
+):
+    # Pushes go a batch at a time, the next one read while the server stores the last: the
+    # refusal in the second batch must neither lose nor repeat any of the third.
+    username = unique_user("refuse-long")
+    a, b = make_device("a"), make_device("b")
+    a.sync.register(server.url, username, PASSWORD, server.invite_code)
+    b.sync.sign_in(server.url, username, PASSWORD)
+    library = ContentLibrary.load()
+    device = a.learner.device_id
+    a.learner.db.append(activity(MAX_PUSH_EVENTS + 10, list(library.sentences), device, seed=1))
+    now = a.clock.now_ms()
+    odd = Event(
+        uuid7(now),
+        "setting.changed",
+        f"{now:015d}.000000.{device}",
+        device,
+        now,
+        60,
+        {"key": "future_setting", "value": 1},
+    )
+    a.learner.db.append([odd])
+    a.learner.db.append(activity(MAX_PUSH_EVENTS + 10, list(library.sentences), device, seed=2))
+    report = a.sync.sync_now()
+    assert report.refused == 1
+    assert report.pushed == a.learner.db.event_count() - 1
+    assert a.sync.status().pending == 0
+    b.sync.sync_now()
+    on_a = {e.id for e in a.learner.db.events()}
+    assert {e.id for e in b.learner.db.events()} >= on_a - {odd.id}
+    assert odd.id not in {e.id for e in b.learner.db.events()}
