@@ -108,7 +108,8 @@ class Learner:
         recorded here next sorts after what this device has seen."""
         if not events:
             return
-        latest = max(Hlc.parse(e.hlc) for e in events)
+        # Rendered clocks sort as the clocks do (fixed-width digits): parse only the latest.
+        latest = Hlc.parse(max(e.hlc for e in events))
         with self._hlc_lock:
             self._hlc = self._hlc.receive(latest, self.clock.now_ms())
 

@@ -148,3 +148,22 @@ def test_a_refused_event_in_the_middle_of_a_long_history_holds_back_nothing_else
     on_a = {e.id for e in a.learner.db.events()}
     assert {e.id for e in b.learner.db.events()} >= on_a - {odd.id}
     assert odd.id not in {e.id for e in b.learner.db.events()}
+
+
+def test_what_a_device_records_after_a_sync_sorts_after_all_it_pulled(make_device, server):
+    # b's wall clock is an hour behind a's: its next practice must still come after a's.
+    username = unique_user("clock")
+    a = make_device("a")
+    b = make_device("b", start_ms=a.clock.now_ms() - 3_600_000)
+    a.sync.register(server.url, username, PASSWORD, server.invite_code)
+    b.sync.sign_in(server.url, username, PASSWORD)
+    for content_id in ("food.001", "food.002", "food.003"):
+        a.practise(content_id, 80)
+        a.clock.advance(1000)
+    a.sync.sync_now()
+    b.sync.sync_now()
+    b.practise("food.001", 60)
+    mine = [e for e in b.learner.db.events() if e.device_id == b.learner.device_id]
+    theirs = [e for e in b.learner.db.events() if e.device_id == a.learner.device_id]
+    assert max(e.hlc for e in theirs) < mine[-1].hlc
+    assert b.learner.db.progress("food.001").last_key == mine[-1].order_key
