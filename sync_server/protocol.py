@@ -38,6 +38,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from aidioma_desktop.domain.hlc import HLC_PATTERN
+from aidioma_desktop.domain.ids import UUID_PATTERN
+
 from .limits import (  # noqa: F401  (re-exported: the contract stays in this module)
     API_PREFIX,
     MAX_BODY_BYTES,
@@ -67,12 +70,9 @@ Username = Annotated[
 Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
 Email = Annotated[str, StringConstraints(max_length=254)]
 DeviceId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-EventId = Annotated[
-    str,
-    StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-]
+EventId = Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
 # HLC rendered as 15 digits of wall ms, 6 of counter, then the device id (see domain/hlc.py).
-HlcText = Annotated[str, StringConstraints(pattern=r"^\d{15}\.\d{6}\..{1,64}$")]
+HlcText = Annotated[str, StringConstraints(pattern=HLC_PATTERN)]
 Instant = Annotated[
     str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 ]

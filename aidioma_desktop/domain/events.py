@@ -12,11 +12,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from .errors import AppError
-from .hlc import Hlc
-from .ids import is_uuid
+from .hlc import HLC_PATTERN, Hlc
+from .ids import UUID_PATTERN, is_uuid
 
 SCHEMA_VERSION = 1
 MAX_ANSWER_CHARS = 2000
@@ -99,7 +100,7 @@ class PayloadSpec:
     required: Mapping[str, Validator]
     optional: Mapping[str, Validator] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def fields(self) -> frozenset[str]:
         return frozenset(self.required) | frozenset(self.optional)
 
@@ -193,7 +194,6 @@ SPECS: dict[str, PayloadSpec] = {
 }
 
 KINDS = tuple(SPECS)
-_FIELDS = {kind: spec.fields for kind, spec in SPECS.items()}
 
 
 def validate_payload(kind: str, payload: Any) -> dict[str, Any]:
@@ -203,8 +203,8 @@ def validate_payload(kind: str, payload: Any) -> dict[str, Any]:
         raise EventError(f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
     if not isinstance(payload, Mapping):
         raise _fail("payload", "an object", payload)
-    if not _FIELDS[kind].issuperset(payload):
-        unknown = set(payload) - _FIELDS[kind]
+    if not spec.fields.issuperset(payload):
+        unknown = set(payload) - spec.fields
         raise EventError(f"payload.{sorted(unknown)[0]}: not a field of {kind}")
     clean: dict[str, Any] = {}
     for name, check in spec.required.items():
@@ -264,11 +264,11 @@ class Event:
             payload, at = data.get("payload"), data.get("occurred_at")
             if (
                 type(event_id) is str
-                and _CANONICAL_ID.match(event_id)
+                and _CANONICAL_ID(event_id)
                 and type(kind) is str
                 and 0 < len(kind) <= 60
                 and type(hlc) is str
-                and _CANONICAL_HLC.match(hlc)
+                and _CANONICAL_HLC(hlc)
                 and type(device_id) is str
                 and 0 < len(device_id) <= 64
                 and type(tz) is int
@@ -317,9 +317,9 @@ class Event:
         return event
 
 
-# What the apps write; each implies the checks of _from_dict_checked (is_uuid, Hlc.parse).
-_CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
-_CANONICAL_HLC = re.compile(r"[0-9]{15}\.[0-9]{6}\..")
+# The server's own patterns; each implies the checks of _from_dict_checked (is_uuid, Hlc.parse).
+_CANONICAL_ID = re.compile(UUID_PATTERN).fullmatch
+_CANONICAL_HLC = re.compile(HLC_PATTERN).fullmatch
 
 
 class StoredEvent(NamedTuple):

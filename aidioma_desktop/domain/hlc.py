@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 _WALL_DIGITS = 15
 _COUNTER_DIGITS = 6
+# A rendered clock, as the sync server takes it (device ids are at most 64 characters).
+HLC_PATTERN = rf"^\d{{{_WALL_DIGITS}}}\.\d{{{_COUNTER_DIGITS}}}\..{{1,64}}$"
 
 
 @dataclass(frozen=True, order=True, slots=True)

@@ -6,6 +6,9 @@ import os
 import time
 import uuid
 
+# A UUID as str(uuid.UUID(...)) renders it: what the apps write, and all the sync server takes.
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
 
 def uuid7(unix_ms: int | None = None, rand: bytes | None = None) -> str:
     """A UUIDv7 string; `unix_ms` and `rand` (10 bytes) may be given for reproducible ids."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sync_server.limits import MAX_BODY_BYTES, MAX_PUSH_EVENTS
@@ -196,10 +197,11 @@ class SyncService:
                     waiting, events_json = ahead.take()
                     batch = _fit(waiting)
                     if len(batch) < len(waiting):
-                        events_json = None
-                    if len(batch) < len(waiting) or len(waiting) == MAX_PUSH_EVENTS:
-                        # More to send: read and encode the next batch while the server works
-                        # on this one (a first sync of a long history: a fifth faster).
+                        events_json = None  # encoded for the whole of `waiting`
+                    more_to_send = len(batch) < len(waiting) or len(waiting) == MAX_PUSH_EVENTS
+                    if more_to_send:
+                        # Read and encode the next batch while the server works on this one
+                        # (a first sync of a long history: a fifth faster).
                         ahead.start(batch[-1].id)
                     try:
                         page = client.sync(
@@ -244,7 +246,6 @@ class SyncService:
                             f"The server kept {len(sent)} of {len(batch)} events; the rest stay "
                             "here and will be sent again."
                         )
-                    more_to_send = len(batch) < len(waiting) or len(waiting) == MAX_PUSH_EVENTS
                     if not page.more and not more_to_send:
                         break
             except AuthError:
@@ -254,7 +255,7 @@ class SyncService:
                 self._drop_client()
                 raise
             finally:
-                ahead.drop()
+                ahead.close()
             return SyncReport(pushed, pulled, replayed, refused, unreadable)
 
     def _stale(self, now_ms: int) -> bool:
@@ -283,36 +284,34 @@ class _ReadAhead:
 
     def __init__(self, db: ProfileDatabase) -> None:
         self._db = db
-        self._thread: threading.Thread | None = None
-        self._result: tuple[list[StoredEvent], str] | BaseException | None = None
+        self._pool: ThreadPoolExecutor | None = None  # made only for a sync of several batches
+        self._next: Future[tuple[list[StoredEvent], str]] | None = None
 
     def start(self, after: str) -> None:
-        def read() -> None:
-            try:
-                events = self._db.outbox(MAX_PUSH_EVENTS, after)
-                self._result = (events, encode_events(events))
-            except BaseException as exc:  # handed to take(), on the sync thread
-                self._result = exc
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="aidioma-sync-read")
+        self._next = self._pool.submit(self._read, after)
 
-        self._thread = threading.Thread(target=read, name="aidioma-sync-read", daemon=True)
-        self._thread.start()
+    def _read(self, after: str) -> tuple[list[StoredEvent], str]:
+        events = self._db.outbox(MAX_PUSH_EVENTS, after)
+        return events, encode_events(events)
 
     def take(self) -> tuple[list[StoredEvent], str | None]:
         """The batch read ahead, else the outbox's head now (no encoding yet)."""
-        if self._thread is None:
+        if self._next is None:
             return self._db.outbox(MAX_PUSH_EVENTS), None
-        self._thread.join()
-        self._thread, result, self._result = None, self._result, None
-        if isinstance(result, BaseException):
-            raise result
-        assert result is not None
-        return result
+        ready, self._next = self._next, None
+        return ready.result()
 
     def drop(self) -> None:
-        """Forget the batch read ahead (the outbox changed under it, or the sync ends)."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = self._result = None
+        """Forget the batch read ahead: the outbox changed under it."""
+        self._next = None
+
+    def close(self) -> None:
+        """The sync ends: wait for a read under way (the database may close next)."""
+        self._next = None
+        if self._pool is not None:
+            self._pool.shutdown()
 
 
 def _fit(events: list[StoredEvent]) -> list[StoredEvent]:
