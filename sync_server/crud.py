@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .models import Event, LoginFailure, ServerState, Token, User
@@ -54,8 +56,7 @@ class AccountRow:
     devices: list[DeviceRow]
 
 
-@dataclass(frozen=True, slots=True)
-class NewEvent:
+class NewEvent(NamedTuple):  # a tuple: a push makes thousands
     id: str
     hlc: str
     kind: str
@@ -183,8 +184,11 @@ def clear_failures(session: Session, key: str) -> None:
 # --- events ---------------------------------------------------------------------------------
 
 
-_LOCK_USER = (
-    update(users).where(users.c.id == bindparam("b_user")).values(last_sync_at=bindparam("b_now"))
+# Takes the user's row lock and reserves `b_count` seqs at once.
+_RESERVE_SEQS = (
+    update(users)
+    .where(users.c.id == bindparam("b_user"))
+    .values(last_sync_at=bindparam("b_now"), seq=users.c.seq + bindparam("b_count"))
 )
 _USER_SEQ = select(users.c.seq).where(users.c.id == bindparam("b_user"))
 _KNOWN_IDS = select(events.c.id).where(
@@ -194,7 +198,6 @@ _EVENT_COLUMNS = "user_id, id, seq, device_id, hlc, kind, body, received_at"
 # Each driver's placeholder: the insert of a push goes to the driver as it is, a list of tuples
 # (SQLAlchemy's per-row parameter processing costs more than SQLite's insert itself).
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
-_SET_SEQ = update(users).where(users.c.id == bindparam("b_user")).values(seq=bindparam("b_seq"))
 _PULL = (
     select(events.c.seq, events.c.body)
     .where(
@@ -206,43 +209,73 @@ _PULL = (
     .order_by(events.c.seq)
     .limit(bindparam("b_limit"))
 )
+_PUSH_ATTEMPTS = 3
 
 
 def push(
     session: Session, user_id: int, device_id: str, new: Sequence[NewEvent], now: int
-) -> int | None:
-    """Store the events not stored before, numbered after the user's last seq.
+) -> tuple[int, int] | None:
+    """Store the events not stored before, numbered after the user's last seq; commits.
 
-    Returns the user's seq after the push, or None when the user no longer exists. Pushes of one
-    user are serialised by the row lock the first UPDATE takes (SQLite: the write lock), held
-    until the caller commits, so seqs become visible strictly in order and a concurrent pull can
-    never skip one. The UPDATE comes first in the transaction: on SQLite a read before it would
-    pin a snapshot that a concurrent writer makes stale (SQLITE_BUSY instead of waiting).
+    Returns the user's seq before and after this push's events, or None when the user no
+    longer exists. The row
+    lock is held only for the few statements that need it: the UPDATE that reserves the seqs
+    (SQLite: the write lock), the insert and the commit. Pushes of one user are so serialised,
+    and seqs become visible strictly in order: a concurrent pull can never skip one. Which
+    events are stored already is read before the lock; when the same events arrive in two
+    requests at once, the later insert fails on the key and the push starts again, reading
+    them as stored.
     """
-    locked = session.execute(_LOCK_USER, {"b_user": user_id, "b_now": now})
-    if locked.rowcount != 1:  # type: ignore[attr-defined]
-        session.rollback()
-        return None
-    seq: int = session.execute(_USER_SEQ, {"b_user": user_id}).scalar_one()
-    ids = [event.id for event in new]
+    for attempt in range(_PUSH_ATTEMPTS):
+        known = _known_ids(session, user_id, [event.id for event in new])
+        fresh: dict[str, NewEvent] = {}
+        for event in new:
+            if event.id not in known:
+                fresh.setdefault(event.id, event)  # a duplicate in one request is stored once
+        try:
+            stored = list(fresh.values())
+            seq = _insert(session, user_id, device_id, stored, now)
+            session.commit()
+            return None if seq is None else (seq - len(stored), seq)
+        except IntegrityError:
+            session.rollback()
+            if attempt == _PUSH_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _known_ids(session: Session, user_id: int, ids: list[str]) -> set[str]:
     known: set[str] = set()
     for start in range(0, len(ids), _ID_CHUNK):
         chunk = ids[start : start + _ID_CHUNK]
         known.update(session.execute(_KNOWN_IDS, {"b_user": user_id, "b_ids": chunk}).scalars())
-    rows = []
-    for event in new:
-        if event.id in known:
-            continue
-        known.add(event.id)  # a duplicate later in the same request is stored once
-        seq += 1
-        rows.append((user_id, event.id, seq, device_id, event.hlc, event.kind, event.body, now))
-    if rows:
-        connection = session.connection()
+    return known
+
+
+def _insert(
+    session: Session, user_id: int, device_id: str, fresh: list[NewEvent], now: int
+) -> int | None:
+    params = {"b_user": user_id, "b_now": now, "b_count": len(fresh)}
+    connection = session.connection()
+    if connection.dialect.update_returning:
+        row = session.execute(_RESERVE_SEQS.returning(users.c.seq), params).first()
+        if row is None:
+            return None
+        seq = int(row[0])
+    else:  # MariaDB: no UPDATE ... RETURNING
+        if session.execute(_RESERVE_SEQS, params).rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        seq = session.execute(_USER_SEQ, {"b_user": user_id}).scalar_one()
+    if fresh:
+        first = seq - len(fresh) + 1
+        rows = [
+            (user_id, e.id, first + n, device_id, e.hlc, e.kind, e.body, now)
+            for n, e in enumerate(fresh)
+        ]
         mark = _PLACEHOLDER[connection.dialect.paramstyle]
         connection.exec_driver_sql(
             f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join([mark] * 8)})", rows
         )
-        session.execute(_SET_SEQ, {"b_user": user_id, "b_seq": seq})
     return seq
 
 

@@ -73,9 +73,8 @@ DeviceId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 EventId = Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
 # HLC rendered as 15 digits of wall ms, 6 of counter, then the device id (see domain/hlc.py).
 HlcText = Annotated[str, StringConstraints(pattern=HLC_PATTERN)]
-Instant = Annotated[
-    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
-]
+INSTANT_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
+Instant = Annotated[str, StringConstraints(pattern=INSTANT_PATTERN)]
 
 
 class _Wire(BaseModel):

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import fsrs
-
 from . import review
-from .events import SETTINGS, Event
+from .events import ORDER, SETTINGS, Event
 from .learning_day import learning_day
 
 CARD_KINDS = ("practice.attempted", "review.graded")
@@ -33,7 +31,7 @@ class Progress:
     score_sum: int = 0
     first_seen_ms: int = 0
     last_seen_ms: int = 0
-    card: fsrs.Card | None = None
+    card: review.Card | None = None
     due_ms: int | None = None
     lapses: int = 0
     last_key: tuple[str, str] = ("", "")
@@ -47,7 +45,7 @@ class Progress:
         return review.is_mastered(self.card)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain values (the card as fsrs' dict): for storage, export and comparisons."""
+        """Plain values (the card in fsrs' stored form): for storage, export and comparisons."""
         return {
             "content_id": self.content_id,
             "attempts": self.attempts,
@@ -78,7 +76,7 @@ class Progress:
             rating = p["rating"]
         self.lapses += review.is_lapse(self.card, rating)
         self.card = review.schedule(self.card, rating, at, p["retention"], p["fuzz"], event.id)
-        self.due_ms = review.due_ms(self.card)
+        self.due_ms = self.card.due_ms
         self.last_key = event.order_key
 
 
@@ -163,7 +161,7 @@ class Projection:
     def rebuild(cls, events: Iterable[Event]) -> Projection:
         """Fold every known event once, in (hlc, id) order, duplicates dropped."""
         unique = {e.id: e for e in events if e.known}
-        ordered = sorted(unique.values(), key=lambda e: e.order_key)
+        ordered = sorted(unique.values(), key=ORDER)
         state = cls()
         # Settings first: the final day start hour buckets every event into its learning day.
         for event in ordered:

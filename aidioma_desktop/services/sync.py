@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sync_server.limits import MAX_BODY_BYTES, MAX_PUSH_EVENTS
 
@@ -26,6 +27,7 @@ from ..store.secrets import SecretStore
 from ..sync.backoff import Backoff
 from ..sync.client import (
     AuthError,
+    EncodedEvents,
     Offline,
     ServerRefused,
     SyncClient,
@@ -33,6 +35,7 @@ from ..sync.client import (
     check_server_url,
     encode_events,
 )
+from ..sync.gc_pause import gc_paused
 from .session import Learner
 
 KEYRING_SERVICE = "AIdioma sync"
@@ -46,6 +49,9 @@ HISTORY = "sync_history"
 # A push stays well inside the server's body limit, however large the events are.
 BATCH_BYTES = MAX_BODY_BYTES // 2
 _ENVELOPE_BYTES = 300  # id, kind, clock, device, time... around each payload
+
+
+T = TypeVar("T")
 
 
 class SyncCancelled(SyncError):
@@ -194,19 +200,20 @@ class SyncService:
                 while True:
                     if cancelled():
                         raise SyncCancelled("Sync stopped; what was sent so far is safe.")
-                    waiting, events_json = ahead.take()
-                    batch = _fit(waiting)
-                    if len(batch) < len(waiting):
-                        events_json = None  # encoded for the whole of `waiting`
-                    more_to_send = len(batch) < len(waiting) or len(waiting) == MAX_PUSH_EVENTS
-                    if more_to_send:
-                        # Read and encode the next batch while the server works on this one
-                        # (a first sync of a long history: a fifth faster).
-                        ahead.start(batch[-1].id)
+                    in_flight = ahead.take_round()
+                    if in_flight is None:
+                        batch, more_to_send, events_json = self._next_batch(ahead)
+                    else:
+                        batch, more_to_send = in_flight.batch, in_flight.more_to_send
                     try:
-                        page = client.sync(
-                            token, self.learner.device_id, cursor, batch, events_json
-                        )
+                        with gc_paused():
+                            page = (
+                                client.read_page(in_flight.answer.result())
+                                if in_flight is not None
+                                else client.sync(
+                                    token, self.learner.device_id, cursor, batch, events_json
+                                )
+                            )
                     except ServerRefused as exc:
                         bad = _refused_index(exc, len(batch))
                         if bad is None:
@@ -227,12 +234,28 @@ class SyncService:
                         continue
                     held = set(page.accepted)
                     sent = [e.id for e in batch if e.id in held]
+                    if len(sent) == len(batch) and (more_to_send or page.more):
+                        # Send the next round trip while this page is stored: the server and
+                        # the network work meanwhile. The server keeps nothing of a round but
+                        # what it stores (idempotently): the answer is dropped, and the round
+                        # made again, if storing this page fails.
+                        if more_to_send:
+                            next_batch, next_more, next_json = self._next_batch(ahead)
+                        else:
+                            next_batch, next_more, next_json = [], False, None
+                        ahead.start_round(
+                            client.send_sync,
+                            (token, self.learner.device_id, page.cursor, next_batch, next_json),
+                            next_batch,
+                            next_more,
+                        )
                     now = self.learner.clock.now_ms()
                     changed = page.events or sent or page.cursor != cursor
                     if changed or not history or self._stale(now):
                         meta = {CURSOR: str(page.cursor), LAST_SYNC: str(now)}
                         meta[HISTORY] = history = self._history = page.history
-                        result = self.db.apply_pulled(page.events, sent, meta)
+                        with gc_paused():
+                            result = self.db.apply_pulled(page.events, sent, meta)
                         self._last_sync_written = now
                         self.learner.observe(page.events)
                         pulled += len(result.new)
@@ -258,6 +281,20 @@ class SyncService:
                 ahead.close()
             return SyncReport(pushed, pulled, replayed, refused, unreadable)
 
+    @staticmethod
+    def _next_batch(ahead: _ReadAhead) -> tuple[list[StoredEvent], bool, EncodedEvents | None]:
+        """The next push: a batch of the outbox (encoded when read ahead), whether more waits."""
+        waiting, events_json = ahead.take()
+        batch = _fit(waiting)
+        if len(batch) < len(waiting):
+            events_json = None  # encoded for the whole of `waiting`
+        more_to_send = len(batch) < len(waiting) or len(waiting) == MAX_PUSH_EVENTS
+        if more_to_send:
+            # Read and encode the batch after it while the server works (a first sync of a
+            # long history: a fifth faster).
+            ahead.start(batch[-1].id)
+        return batch, more_to_send, events_json
+
     def _stale(self, now_ms: int) -> bool:
         """A sync that changed nothing records its time only now and then: it is not news."""
         return now_ms - self._last_sync_written > LAST_SYNC_EVERY_MS
@@ -279,39 +316,74 @@ class SyncService:
             self._drop_client()
 
 
+@dataclass(frozen=True)
+class _Round:
+    """A round trip sent ahead: what it pushes, and its answer to come."""
+
+    batch: list[StoredEvent]
+    more_to_send: bool
+    answer: Future[dict[str, Any]]
+
+
 class _ReadAhead:
-    """The next push batch, read from the outbox and encoded on a helper thread."""
+    """The next round's work, on helper threads: the next push batch read from the outbox and
+    encoded, and the next round trip sent while the last page is stored."""
 
     def __init__(self, db: ProfileDatabase) -> None:
         self._db = db
-        self._pool: ThreadPoolExecutor | None = None  # made only for a sync of several batches
-        self._next: Future[tuple[list[StoredEvent], str]] | None = None
+        self._pool: ThreadPoolExecutor | None = None  # made only for a sync of several rounds
+        self._next: Future[tuple[list[StoredEvent], EncodedEvents]] | None = None
+        self._round: _Round | None = None
+
+    def _submit(self, work: Callable[..., T], *args: Any) -> Future[T]:
+        if self._pool is None:
+            # Two: a round trip in flight and the batch after it being read.
+            self._pool = ThreadPoolExecutor(2, thread_name_prefix="aidioma-sync-ahead")
+        return self._pool.submit(_paused, work, *args)
 
     def start(self, after: str) -> None:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="aidioma-sync-read")
-        self._next = self._pool.submit(self._read, after)
+        self._next = self._submit(self._read, after)
 
-    def _read(self, after: str) -> tuple[list[StoredEvent], str]:
+    def _read(self, after: str) -> tuple[list[StoredEvent], EncodedEvents]:
         events = self._db.outbox(MAX_PUSH_EVENTS, after)
         return events, encode_events(events)
 
-    def take(self) -> tuple[list[StoredEvent], str | None]:
+    def take(self) -> tuple[list[StoredEvent], EncodedEvents | None]:
         """The batch read ahead, else the outbox's head now (no encoding yet)."""
         if self._next is None:
             return self._db.outbox(MAX_PUSH_EVENTS), None
         ready, self._next = self._next, None
         return ready.result()
 
+    def start_round(
+        self,
+        send: Callable[..., dict[str, Any]],
+        args: tuple[Any, ...],
+        batch: list[StoredEvent],
+        more_to_send: bool,
+    ) -> None:
+        """Send a round trip (`send(*args)`) that pushes `batch`."""
+        self._round = _Round(batch, more_to_send, self._submit(send, *args))
+
+    def take_round(self) -> _Round | None:
+        """The round trip sent ahead, if any (its answer raises what the request raised)."""
+        round_, self._round = self._round, None
+        return round_
+
     def drop(self) -> None:
-        """Forget the batch read ahead: the outbox changed under it."""
-        self._next = None
+        """Forget what was read or sent ahead: the outbox or the cursor changed under it."""
+        self._next = self._round = None
 
     def close(self) -> None:
-        """The sync ends: wait for a read under way (the database may close next)."""
-        self._next = None
+        """The sync ends: wait for work under way (the database may close next)."""
+        self._next = self._round = None
         if self._pool is not None:
             self._pool.shutdown()
+
+
+def _paused(work: Callable[..., T], *args: Any) -> T:
+    with gc_paused():
+        return work(*args)
 
 
 def _fit(events: list[StoredEvent]) -> list[StoredEvent]:

@@ -23,7 +23,7 @@ from sqlalchemy.pool import QueuePool
 
 from ..domain import review
 from ..domain.errors import AppError
-from ..domain.events import SETTINGS, Event, StoredEvent
+from ..domain.events import ORDER, SETTINGS, Event, StoredEvent
 from ..domain.learning_day import learning_day
 from ..domain.projections import CARD_KINDS, DAY_KINDS, DayStats, Progress, Projection
 from .migrations import APPLICATION_ID, LATEST, MIGRATIONS
@@ -133,8 +133,8 @@ def _row_to_event(row: Any) -> Event:
 
 
 _INSERT_EVENT = (
-    "INSERT INTO events (id, kind, hlc, device_id, occurred_at, tz_offset_min, v, payload, "
-    "content_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT OR IGNORE INTO events (id, kind, hlc, device_id, occurred_at, tz_offset_min, v, "
+    "payload, content_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -178,7 +178,16 @@ def _progress_values(p: Progress) -> dict[str, Any]:
     }
 
 
-def _progress_from_row(r: ProgressRow) -> Progress:
+_PROGRESS_COLUMNS = (
+    "content_id, attempts, reviews, best_score, score_sum, first_seen_ms, last_seen_ms, card, "
+    "due_ms, mastered, lapses, last_hlc, last_id"
+)  # in the order of _progress_values
+_UPSERT_PROGRESS = (
+    f"INSERT OR REPLACE INTO progress ({_PROGRESS_COLUMNS}) VALUES ({', '.join('?' * 13)})"
+)
+
+
+def _progress_from_row(r: Any) -> Progress:
     return Progress(
         content_id=r.content_id,
         attempts=r.attempts,
@@ -356,8 +365,10 @@ class ProfileDatabase:
         sync state (the new cursor). A crash leaves either all of it or none of it."""
         with self._session() as s, s.begin():
             result = self._store(s, events)
-            for chunk in _chunks(list(sent)):
-                s.execute(delete(OutboxRow).where(OutboxRow.event_id.in_(chunk)))
+            if sent:
+                s.connection().exec_driver_sql(
+                    "DELETE FROM outbox WHERE event_id = ?", [(i,) for i in sent]
+                )
             for key, value in meta.items():
                 s.merge(Meta(key=key, value=value))
         return result
@@ -368,19 +379,26 @@ class ProfileDatabase:
         An event sorting before ones already applied to its card makes that card replay from
         its own events, so the result equals a rebuild from scratch.
         """
-        known: set[str] = set()
-        ids = [e.id for e in events]
-        for chunk in _chunks(ids):
-            known.update(s.scalars(select(EventRow.id).where(EventRow.id.in_(chunk))))
         fresh: dict[str, Event] = {}
         for e in events:
-            if e.id not in known and e.id not in fresh:
-                fresh[e.id] = e
-        new = sorted(fresh.values(), key=lambda e: e.order_key)
+            fresh.setdefault(e.id, e)
+        new = sorted(fresh.values(), key=ORDER)
         if not new:
             return AppendResult([], 0)
-        # The bulk path of a sync: plain rows to the driver, no ORM.
-        s.connection().exec_driver_sql(_INSERT_EVENT, _event_rows(new))
+        # The bulk path of a sync: plain rows to the driver, no ORM. Nearly always none of the
+        # events is stored yet (a page from the server, what was just recorded): insert them
+        # all, skipping any stored before, and look for which those were only if there were.
+        conn = s.connection()
+        last_rowid = conn.exec_driver_sql("SELECT max(rowid) FROM events").scalar() or 0
+        inserted = conn.exec_driver_sql(_INSERT_EVENT, _event_rows(new)).rowcount
+        if inserted != len(new):
+            # A row's rowid is past every earlier one's: those past `last_rowid` are the new.
+            added = set(
+                conn.exec_driver_sql(
+                    "SELECT id FROM events WHERE rowid > ?", (last_rowid,)
+                ).scalars()
+            )
+            new = [e for e in new if e.id in added]
         replayed = self._project(s, [e for e in new if e.known])
         return AppendResult(new, replayed)
 
@@ -458,11 +476,17 @@ class ProfileDatabase:
         by_card: dict[str, list[Event]] = {}
         for e in events:
             by_card.setdefault(e.payload["content_id"], []).append(e)
+        # Plain rows to and from the driver: a sync's page touches hundreds of cards.
+        conn = s.connection()
         rows = {}
         for chunk in _chunks(list(by_card)):
             rows.update(
                 (r.content_id, r)
-                for r in s.scalars(select(ProgressRow).where(ProgressRow.content_id.in_(chunk)))
+                for r in conn.exec_driver_sql(
+                    f"SELECT {_PROGRESS_COLUMNS} FROM progress "
+                    f"WHERE content_id IN ({', '.join('?' * len(chunk))})",
+                    tuple(chunk),
+                )
             )
         replayed = 0
         upserts = []
@@ -475,10 +499,9 @@ class ProfileDatabase:
                 card_events = self._card_events(s, cid)
             for e in card_events:
                 progress.apply(e)
-            upserts.append(_progress_values(progress))
+            upserts.append(tuple(_progress_values(progress).values()))
         if upserts:
-            s.execute(delete(ProgressRow).where(ProgressRow.content_id.in_(list(by_card))))
-            s.execute(insert(ProgressRow), upserts)
+            conn.exec_driver_sql(_UPSERT_PROGRESS, upserts)
         return replayed
 
     def _card_events(self, s: Session, content_id: str) -> list[Event]:
@@ -492,14 +515,21 @@ class ProfileDatabase:
     def _apply_days(self, s: Session, events: list[Event], day_start: int) -> None:
         if not events:
             return
-        stats: dict[date, DayStats] = {}
+        by_day: dict[date, list[Event]] = {}
         for e in events:
             day = learning_day(e.occurred_at, e.tz_offset_min, day_start)
-            if day not in stats:
-                row = s.get(DayStatsRow, day.isoformat())
-                stats[day] = _day_from_row(row) if row else DayStats(day)
-            stats[day].apply(e)
-        s.execute(delete(DayStatsRow).where(DayStatsRow.day.in_([d.isoformat() for d in stats])))
+            by_day.setdefault(day, []).append(e)
+        keys = [d.isoformat() for d in by_day]
+        stats = {}
+        for chunk in _chunks(keys):
+            rows = s.scalars(select(DayStatsRow).where(DayStatsRow.day.in_(chunk)))
+            stats.update((r.day, _day_from_row(r)) for r in rows)
+        for key, (day, day_events) in zip(keys, by_day.items(), strict=True):
+            day_stats = stats.get(key) or stats.setdefault(key, DayStats(day))
+            for e in day_events:
+                day_stats.apply(e)
+        for chunk in _chunks(keys):
+            s.execute(delete(DayStatsRow).where(DayStatsRow.day.in_(chunk)))
         s.execute(insert(DayStatsRow), [_day_values(d) for d in stats.values()])
 
     def _rebuild_days(self, s: Session, day_start: int) -> None:

@@ -141,15 +141,31 @@ class SyncClient:
         device_id: str,
         cursor: int,
         events: Sequence[StoredEvent],
-        events_json: str | None = None,
+        events_json: EncodedEvents | None = None,
     ) -> PullPage:
         """Push `events` (`events_json`: their encode_events, when made beforehand)."""
-        if events_json is None:
-            events_json = encode_events(events)
-        body = RawJson(
-            f'{{"device_id":{_text(device_id)},"cursor":{int(cursor)},"events":{events_json}}}'
-        )
-        data = self._call("POST", "/sync", body, token=token)
+        return self.read_page(self.send_sync(token, device_id, cursor, events, events_json))
+
+    def send_sync(
+        self,
+        token: str,
+        device_id: str,
+        cursor: int,
+        events: Sequence[StoredEvent],
+        events_json: EncodedEvents | None = None,
+    ) -> dict[str, Any]:
+        """The round trip of `sync`, its answer as parsed JSON (read it with `read_page`)."""
+        encoded = events_json if events_json is not None else encode_events(events)
+        head = f'{{"device_id":{_text(device_id)},"cursor":{int(cursor)},"events":'.encode()
+        size = len(head) + encoded.size + 1
+        if encoded.compressed:
+            # gzip members may follow one another: only the small head is compressed now.
+            body = Body(_gzip(head) + encoded.data + _GZIP_END, size)
+        else:
+            body = Body(head + encoded.data + b"}", size, compressed=False)
+        return self._call("POST", "/sync", body, token=token)
+
+    def read_page(self, data: dict[str, Any]) -> PullPage:
         try:
             events, unreadable = [], 0
             for item in data["events"]:
@@ -181,17 +197,18 @@ class SyncClient:
         headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        if body is not None and not isinstance(body, Body):
+            text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            body = Body(text, len(text), compressed=False)
         content: bytes | None = None
-        if isinstance(body, RawJson):
-            content = body.encode()
-        elif body is not None:
-            content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        if content is not None:
-            if len(content) > MAX_BODY_BYTES:
+        if body is not None:
+            if body.size > MAX_BODY_BYTES:
                 raise SyncError("That is more than the server takes at once; nothing was sent.")
             headers["Content-Type"] = "application/json"
-            if len(content) > GZIP_ABOVE_BYTES:
-                content = gzip.compress(content, compresslevel=1)
+            content, compressed = body.data, body.compressed
+            if not compressed and body.size > GZIP_ABOVE_BYTES:
+                content, compressed = _gzip(content), True
+            if compressed:
                 headers["Content-Encoding"] = "gzip"
         import httpx
 
@@ -238,17 +255,42 @@ class SyncClient:
         return ServerRefused(message or f"The server refused the request ({status}).", status, code)
 
 
-class RawJson(str):
-    """A request body that is JSON text already."""
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A request body that is JSON already: UTF-8, or gzip-compressed when `compressed`."""
+
+    data: bytes
+    size: int  # bytes of JSON (the server's limit applies to these)
+    compressed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedEvents:
+    """The JSON array of a push; a large one compressed (one gzip member) when encoded, which
+    may be done on a helper thread while the server works (zlib does not hold Python's lock)."""
+
+    data: bytes
+    size: int  # bytes of JSON
+    compressed: bool
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=1, mtime=0)  # level 1: most of the gain, fast
+
+
+_GZIP_END = _gzip(b"}")
 
 
 _text = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def encode_events(events: Sequence[StoredEvent]) -> str:
+def encode_events(events: Sequence[StoredEvent]) -> EncodedEvents:
     """The JSON array of a push. Stored payloads are compact JSON already: spliced in, not
     parsed and encoded again."""
-    return "[" + ",".join(map(_wire_event, events)) + "]"
+    text = ("[" + ",".join(map(_wire_event, events)) + "]").encode()
+    if len(text) > GZIP_ABOVE_BYTES:
+        return EncodedEvents(_gzip(text), len(text), compressed=True)
+    return EncodedEvents(text, len(text), compressed=False)
 
 
 def _wire_event(e: StoredEvent) -> str:

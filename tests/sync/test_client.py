@@ -3,7 +3,9 @@ the token kept in the keyring only, and sign-in mistakes, each with a clear mess
 
 from __future__ import annotations
 
+import gzip
 import http.server
+import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -13,6 +15,8 @@ import keyring
 import pytest
 from keyring.backends import fail
 
+from aidioma_desktop.domain.events import StoredEvent
+from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.services.sync import KEYRING_SERVICE, account_key
 from aidioma_desktop.store.secrets import SecretStore
 from aidioma_desktop.sync.client import (
@@ -141,3 +145,45 @@ def test_signing_out_revokes_the_token_and_keeps_unsent_events(make_device, serv
         client.account(token)
     with pytest.raises(AuthError, match="Sign in"):
         device.sync.sync_now()
+
+
+def test_a_large_push_travels_compressed_and_reads_back_as_the_exact_request():
+    """The events of a large push are compressed ahead (on a helper thread) and sent after a
+    separately compressed head: any gzip reader must get the very JSON of the request."""
+    received: list[tuple[str | None, bytes]] = []
+
+    class Capture(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.headers.get("Content-Encoding"), body))
+            answer = b'{"accepted":[],"cursor":0,"events":[],"more":false,"history":"1-1"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    events = [
+        StoredEvent(uuid7(), "review.graded", f"{n:015d}.000000.d1", "d1", n, 60, 1,
+                    json.dumps({"content_id": f"c{n}", "note": "¿Qué tal? " * 5}))
+        for n in range(400)
+    ]  # fmt: skip
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Capture)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with SyncClient(f"http://127.0.0.1:{server.server_address[1]}") as client:
+            client.sync("token", "d1", 12, events)
+            client.sync("token", "d1", 12, events[:1])
+    finally:
+        server.shutdown()
+        server.server_close()
+    (encoding, big), (small_encoding, small) = received
+    assert encoding == "gzip" and small_encoding is None
+    request = json.loads(gzip.decompress(big))
+    assert request["device_id"] == "d1" and request["cursor"] == 12
+    assert [e["id"] for e in request["events"]] == [e.id for e in events]
+    assert request["events"][3]["payload"] == json.loads(events[3].payload_json)
+    assert json.loads(small)["events"][0]["id"] == events[0].id

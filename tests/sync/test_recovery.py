@@ -10,11 +10,11 @@ import pytest
 from aidioma_desktop.domain.events import MAX_PAYLOAD_BYTES, Event, EventError
 from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.services.content import ContentLibrary
-from aidioma_desktop.services.sync import account_key
+from aidioma_desktop.services.sync import SyncCancelled, account_key
 from aidioma_desktop.sync.client import SyncClient
 from benchmarks.data import activity
 from sync_server import protocol
-from sync_server.protocol import MAX_PUSH_EVENTS
+from sync_server.protocol import MAX_PULL_EVENTS, MAX_PUSH_EVENTS
 from tests.live_server import LiveServer
 from tests.sync.conftest import PASSWORD, unique_user
 
@@ -167,3 +167,32 @@ def test_what_a_device_records_after_a_sync_sorts_after_all_it_pulled(make_devic
     theirs = [e for e in b.learner.db.events() if e.device_id == a.learner.device_id]
     assert max(e.hlc for e in theirs) < mine[-1].hlc
     assert b.learner.db.progress("food.001").last_key == mine[-1].order_key
+
+
+def test_a_long_pull_stopped_between_pages_keeps_what_it_stored_and_resumes(make_device, server):
+    # The next page is asked for while the last is stored: stopping in between must drop that
+    # answer, not store it without its cursor nor skip it next time.
+    username = unique_user("pull-stop")
+    a, b = make_device("a"), make_device("b")
+    a.sync.register(server.url, username, PASSWORD, server.invite_code)
+    b.sync.sign_in(server.url, username, PASSWORD)
+    library = ContentLibrary.load()
+    a.learner.db.append(
+        activity(2 * MAX_PULL_EVENTS + 10, list(library.sentences), a.learner.device_id, seed=3)
+    )
+    a.sync.sync_now()
+    checks: list[int] = []
+
+    def after_the_first_page() -> bool:
+        checks.append(1)
+        return len(checks) > 1
+
+    before = b.learner.db.event_count()
+    with pytest.raises(SyncCancelled):
+        b.sync.sync_now(after_the_first_page)
+    assert b.learner.db.event_count() == before + MAX_PULL_EVENTS
+    b.restart()  # what was stored is all there is: the cursor came with it
+    report = b.sync.sync_now()
+    assert report.pulled == a.learner.db.event_count() - MAX_PULL_EVENTS
+    a.sync.sync_now()  # and whatever b had of its own
+    assert b.state() == a.state()

@@ -9,7 +9,9 @@ import zlib
 
 import pytest
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from aidioma_desktop.domain.events import SCHEMA_VERSION, Event
 from sync_server import crud
@@ -265,3 +267,115 @@ def test_malformed_bodies_are_bad_requests(
     answer = _post_raw(client, token, body, **headers)
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "bad_request"
+
+
+_DROP = object()
+
+
+@pytest.mark.parametrize(
+    ("where", "change"),
+    [
+        ("request", {}),
+        ("request", {"cursor": _DROP, "events": _DROP}),
+        ("request", {"cursor": True}),
+        ("request", {"cursor": -1}),
+        ("request", {"cursor": 5.0}),
+        ("request", {"cursor": "5"}),
+        ("request", {"device_id": ""}),
+        ("request", {"device_id": "d" * 65}),
+        ("request", {"extra": 1}),
+        ("request", {"events": {}}),
+        ("event", {}),
+        ("event", {"v": _DROP}),  # the model's default
+        ("event", {"v": 0}),
+        ("event", {"v": 1.0}),
+        ("event", {"v": False}),
+        ("event", {"tz_offset_min": 961}),
+        ("event", {"tz_offset_min": "60"}),
+        ("event", {"id": "0190F0A0-0000-7000-8000-000000000000"}),
+        ("event", {"id": "0190f0a0-0000-7000-8000-000000000000\n"}),
+        ("event", {"hlc": "00000000000005.000000.d1"}),
+        ("event", {"hlc": "000000000000005.000000."}),
+        ("event", {"kind": ""}),
+        ("event", {"kind": "k" * 61}),
+        ("event", {"occurred_at": "2026-01-31T09:30:00Z"}),
+        ("event", {"occurred_at": "2026-01-31 09:30:00.000Z"}),
+        ("event", {"occurred_at": 1_700_000_000_000}),
+        ("event", {"payload": []}),
+        ("event", {"extra": 1}),
+        ("event", {"device_id": _DROP}),
+    ],
+)
+def test_the_quick_request_check_accepts_and_refuses_as_the_wire_model(where, change) -> None:
+    """The server reads requests as the apps write them without its pydantic model: for any
+    request the result is what the model gives, accepted or refused."""
+    from sync_server.api.routes.sync import _canonical_request, _parse
+    from sync_server.protocol import SyncRequest
+
+    request = {"device_id": "laptop", "cursor": 7, "events": [make_event(), make_event()]}
+    target = request if where == "request" else request["events"][1]
+    for name, value in change.items():
+        if value is _DROP:
+            target.pop(name, None)
+        else:
+            target[name] = value
+    raw = json.dumps(request).encode()
+    try:
+        expected = SyncRequest.model_validate_json(raw)
+    except ValueError:
+        expected = None
+    quick = _canonical_request(json.loads(raw))
+    if quick:
+        assert expected is not None  # the quick check never takes what the model refuses
+    if not change:
+        assert quick  # a request as the apps write it takes the quick path
+    if expected is None:
+        with pytest.raises(RequestValidationError):
+            _parse(raw)
+    else:
+        parsed = _parse(raw)
+        assert (parsed.device_id, parsed.cursor) == (expected.device_id, expected.cursor)
+        assert parsed.events == [e.model_dump() for e in expected.events]
+
+
+def test_the_same_events_pushed_twice_at_once_are_stored_once(
+    api: Api, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which events are stored already is read before the push takes the account's lock: a
+    second request with the same events can read "none" while the first is still storing
+    them. Its insert then fails on the key, and the push starts again, reading them."""
+    token = api.register("ana")
+    batch = [make_event("laptop") for _ in range(3)]
+    first = api.sync_ok(token, "laptop", events=batch)
+    reads = []
+    real = crud._known_ids
+
+    def raced(session, user_id, ids):
+        reads.append(1)
+        return set() if len(reads) == 1 else real(session, user_id, ids)
+
+    monkeypatch.setattr(crud, "_known_ids", raced)
+    again = api.sync_ok(token, "desktop", events=[*batch, make_event("desktop")])
+    assert len(reads) == 2  # the insert failed once on the key, the second read saw them
+    assert again["accepted"][:3] == first["accepted"]
+    assert count_rows(app, crud.events) == 4
+    with app.state.context.sessions() as session:
+        seqs = sorted(session.execute(select(crud.events.c.seq)).scalars())
+    assert seqs == [1, 2, 3, 4]  # the failed attempt left no gap
+
+
+def test_events_are_stored_and_served_in_one_canonical_form_whatever_the_key_order(
+    api: Api, client: TestClient
+) -> None:
+    token = api.register("ana")
+    as_written = make_event("laptop")
+    shuffled = dict(reversed(make_event("laptop").items()))
+    api.sync_ok(token, "laptop", events=[as_written, shuffled])
+    raw = client.post(
+        "/v1/sync", json={"device_id": "desktop", "cursor": 0}, headers=bearer(token)
+    ).text
+    served = json.loads(raw)["events"]
+    assert [list(e) for e in served] == [list(as_written)] * 2
+    # The very text of each: compact, keys in the wire order.
+    for event in served:
+        assert json.dumps(event, ensure_ascii=False, separators=(",", ":")) in raw
