@@ -188,7 +188,9 @@ def _fuzzed_days(interval: int, seed: str) -> int:
 
 
 def _iso(unix_ms: int) -> str:
-    return datetime.fromtimestamp(unix_ms / 1000, UTC).isoformat()
+    # Exact in integers (fsrs' own datetimes came from a float: the same text for any date
+    # before 2242, a millisecond off after it).
+    return (_EPOCH + timedelta(milliseconds=unix_ms)).isoformat()
 
 
 def _ms(iso: str) -> int:

@@ -389,13 +389,12 @@ class ProfileDatabase:
         # events is stored yet (a page from the server, what was just recorded): insert them
         # all, skipping any stored before, and look for which those were only if there were.
         conn = s.connection()
-        last_rowid = conn.exec_driver_sql("SELECT max(rowid) FROM events").scalar() or 0
         inserted = conn.exec_driver_sql(_INSERT_EVENT, _event_rows(new)).rowcount
         if inserted != len(new):
-            # A row's rowid is past every earlier one's: those past `last_rowid` are the new.
+            # The insert holds the write lock: the rows it added are the `inserted` last ones.
             added = set(
                 conn.exec_driver_sql(
-                    "SELECT id FROM events WHERE rowid > ?", (last_rowid,)
+                    "SELECT id FROM events ORDER BY rowid DESC LIMIT ?", (inserted,)
                 ).scalars()
             )
             new = [e for e in new if e.id in added]

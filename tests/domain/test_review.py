@@ -130,3 +130,9 @@ def test_a_card_stored_with_fsrs_is_read_and_scheduled_on_unchanged():
     following = review.schedule(card, 3, T + 21 * DAY, 0.9, True, "y")
     reference = _fsrs_schedule(stored, 3, T + 21 * DAY, 0.9, True, "y")
     assert review.card_to_dict(following) == reference.to_dict()
+
+
+def test_a_card_far_in_the_future_reads_back_to_the_millisecond():
+    # A device clock set centuries ahead must not make the stored card differ from the folded one.
+    card = review.Card(review.REVIEW, None, 10.0, 5.0, 8_800_000_000_387, 8_700_000_000_387)
+    assert review.card_from_dict(json.loads(json.dumps(review.card_to_dict(card)))) == card

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 
 import pytest
 
@@ -45,3 +46,27 @@ def test_a_collector_switched_off_before_stays_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_pauses_that_keep_overlapping_still_let_the_collector_run(monkeypatch):
+    """A busy server may always have a large push in progress: cycles must still be freed."""
+    from aidioma_desktop.sync import gc_pause
+
+    now = [1000.0]
+    monkeypatch.setattr(gc_pause, "_now", lambda: now[0])
+
+    class Node:
+        pass
+
+    with gc_paused():
+        with gc_paused():
+            cycle = Node()
+            cycle.me = cycle
+            alive = weakref.ref(cycle)
+            del cycle
+        assert alive() is not None  # paused: nothing collected yet
+        with gc_paused():
+            now[0] += 2 * gc_pause.MAX_PAUSE_S
+        assert alive() is None  # a second later the collector ran, the pause still on
+        assert not gc.isenabled()
+    assert gc.isenabled()
