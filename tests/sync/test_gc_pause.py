@@ -67,6 +67,6 @@ def test_pauses_that_keep_overlapping_still_let_the_collector_run(monkeypatch):
         assert alive() is not None  # paused: nothing collected yet
         with gc_paused():
             now[0] += 2 * gc_pause.MAX_PAUSE_S
-        assert alive() is None  # a second later the collector ran, the pause still on
+        assert alive() is None  # later the collector ran, the pause still on
         assert not gc.isenabled()
     assert gc.isenabled()
