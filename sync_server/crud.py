@@ -226,22 +226,24 @@ def push(
     requests at once, the later insert fails on the key and the push starts again, reading
     them as stored.
     """
-    for attempt in range(_PUSH_ATTEMPTS):
+    attempts = 0
+    while True:
         known = _known_ids(session, user_id, [event.id for event in new])
         fresh: dict[str, NewEvent] = {}
         for event in new:
             if event.id not in known:
                 fresh.setdefault(event.id, event)  # a duplicate in one request is stored once
+        stored = list(fresh.values())
         try:
-            stored = list(fresh.values())
             seq = _insert(session, user_id, device_id, stored, now)
             session.commit()
-            return None if seq is None else (seq - len(stored), seq)
         except IntegrityError:
             session.rollback()
-            if attempt == _PUSH_ATTEMPTS - 1:
+            attempts += 1
+            if attempts == _PUSH_ATTEMPTS:
                 raise
-    raise AssertionError("unreachable")
+            continue
+        return None if seq is None else (seq - len(stored), seq)
 
 
 def _known_ids(session: Session, user_id: int, ids: list[str]) -> set[str]:

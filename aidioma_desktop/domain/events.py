@@ -231,6 +231,10 @@ def validate_payload(kind: str, payload: Any) -> dict[str, Any]:
     return clean
 
 
+# The stream's order, (hlc, id): in C, as a sort key of a sync's page it costs less.
+ORDER = attrgetter("hlc", "id")
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     id: str
@@ -244,7 +248,7 @@ class Event:
 
     @property
     def order_key(self) -> tuple[str, str]:
-        return (self.hlc, self.id)
+        return ORDER(self)  # type: ignore[no-any-return]
 
     @property
     def known(self) -> bool:
@@ -266,33 +270,15 @@ class Event:
     @classmethod
     def from_dict(cls, data: Any) -> Event:
         """Parse and validate an envelope (from the wire, an export or a file)."""
-        # A sync pulls events by the hundred thousand, nearly all in the canonical form the apps
-        # write: checked here in a few comparisons. Anything else takes the field-by-field path,
-        # which accepts the same events and names what is wrong with the others.
-        if type(data) is dict and len(data) == 8:
-            event_id, kind, hlc = data.get("id"), data.get("kind"), data.get("hlc")
-            device_id, tz, v = data.get("device_id"), data.get("tz_offset_min"), data.get("v")
-            payload, at = data.get("payload"), data.get("occurred_at")
-            if (
-                type(event_id) is str
-                and _CANONICAL_ID(event_id)
-                and type(kind) is str
-                and 0 < len(kind) <= 60
-                and type(hlc) is str
-                and _CANONICAL_HLC(hlc)
-                and type(device_id) is str
-                and 0 < len(device_id) <= 64
-                and type(tz) is int
-                and -16 * 60 <= tz <= 16 * 60
-                and type(v) is int
-                and 1 <= v <= 1000
-                and type(payload) is dict
-                and type(at) is str
-            ):
-                occurred_at = parse_instant(at)
-                if kind in SPECS and v <= SCHEMA_VERSION:
-                    payload = validate_payload(kind, payload)
-                return cls(event_id, kind, hlc, device_id, occurred_at, tz, payload, v)
+        if canonical_envelope(data):
+            kind, payload, v = data["kind"], data["payload"], data["v"]
+            occurred_at = parse_instant(data["occurred_at"])
+            if kind in SPECS and v <= SCHEMA_VERSION:
+                payload = validate_payload(kind, payload)
+            return cls(
+                data["id"], kind, data["hlc"], data["device_id"], occurred_at,
+                data["tz_offset_min"], payload, v,
+            )  # fmt: skip
         return cls._from_dict_checked(data)
 
     @classmethod
@@ -328,12 +314,39 @@ class Event:
         return event
 
 
-# Sort key of the stream's order, as Event.order_key (in C: a sort of a sync's page costs less).
-ORDER = attrgetter("hlc", "id")
-
 # The server's own patterns; each implies the checks of _from_dict_checked (is_uuid, Hlc.parse).
 _CANONICAL_ID = re.compile(UUID_PATTERN).fullmatch
 _CANONICAL_HLC = re.compile(HLC_PATTERN).fullmatch
+
+
+def canonical_envelope(data: Any) -> bool:
+    """Whether `data` is an envelope exactly as the apps write it (all eight fields, exact types,
+    the server's limits; `occurred_at` text, not yet parsed), checked in a few comparisons.
+
+    A sync moves events by the hundred thousand, nearly all in this form; anything else takes
+    the field-by-field path (Event.from_dict, the server's SyncRequest), which accepts the same
+    events and names what is wrong with the others.
+    """
+    if type(data) is not dict or len(data) != 8:
+        return False
+    event_id, kind, hlc = data.get("id"), data.get("kind"), data.get("hlc")
+    device_id, tz, v = data.get("device_id"), data.get("tz_offset_min"), data.get("v")
+    return (
+        type(event_id) is str
+        and _CANONICAL_ID(event_id) is not None
+        and type(kind) is str
+        and 0 < len(kind) <= 60
+        and type(hlc) is str
+        and _CANONICAL_HLC(hlc) is not None
+        and type(device_id) is str
+        and 0 < len(device_id) <= 64
+        and type(tz) is int
+        and -16 * 60 <= tz <= 16 * 60
+        and type(v) is int
+        and 1 <= v <= 1000
+        and type(data.get("payload")) is dict
+        and type(data.get("occurred_at")) is str
+    )
 
 
 class StoredEvent(NamedTuple):

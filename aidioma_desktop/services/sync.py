@@ -27,7 +27,7 @@ from ..store.secrets import SecretStore
 from ..sync.backoff import Backoff
 from ..sync.client import (
     AuthError,
-    EncodedEvents,
+    JsonBytes,
     Offline,
     ServerRefused,
     SyncClient,
@@ -201,19 +201,17 @@ class SyncService:
                     if cancelled():
                         raise SyncCancelled("Sync stopped; what was sent so far is safe.")
                     in_flight = ahead.take_round()
-                    if in_flight is None:
-                        batch, more_to_send, events_json = self._next_batch(ahead)
-                    else:
-                        batch, more_to_send = in_flight.batch, in_flight.more_to_send
                     try:
                         with gc_paused():
-                            page = (
-                                client.read_page(in_flight.answer.result())
-                                if in_flight is not None
-                                else client.sync(
+                            if in_flight is None:
+                                batch, more_to_send, events_json = ahead.next_batch()
+                                answer = client.send_sync(
                                     token, self.learner.device_id, cursor, batch, events_json
                                 )
-                            )
+                            else:
+                                batch, more_to_send = in_flight.batch, in_flight.more_to_send
+                                answer = in_flight.answer.result()
+                            page = client.read_page(answer)
                     except ServerRefused as exc:
                         bad = _refused_index(exc, len(batch))
                         if bad is None:
@@ -239,15 +237,8 @@ class SyncService:
                         # the network work meanwhile. The server keeps nothing of a round but
                         # what it stores (idempotently): the answer is dropped, and the round
                         # made again, if storing this page fails.
-                        if more_to_send:
-                            next_batch, next_more, next_json = self._next_batch(ahead)
-                        else:
-                            next_batch, next_more, next_json = [], False, None
-                        ahead.start_round(
-                            client.send_sync,
-                            (token, self.learner.device_id, page.cursor, next_batch, next_json),
-                            next_batch,
-                            next_more,
+                        ahead.send_next(
+                            client, token, self.learner.device_id, page.cursor, more_to_send
                         )
                     now = self.learner.clock.now_ms()
                     changed = page.events or sent or page.cursor != cursor
@@ -280,20 +271,6 @@ class SyncService:
             finally:
                 ahead.close()
             return SyncReport(pushed, pulled, replayed, refused, unreadable)
-
-    @staticmethod
-    def _next_batch(ahead: _ReadAhead) -> tuple[list[StoredEvent], bool, EncodedEvents | None]:
-        """The next push: a batch of the outbox (encoded when read ahead), whether more waits."""
-        waiting, events_json = ahead.take()
-        batch = _fit(waiting)
-        if len(batch) < len(waiting):
-            events_json = None  # encoded for the whole of `waiting`
-        more_to_send = len(batch) < len(waiting) or len(waiting) == MAX_PUSH_EVENTS
-        if more_to_send:
-            # Read and encode the batch after it while the server works (a first sync of a
-            # long history: a fifth faster).
-            ahead.start(batch[-1].id)
-        return batch, more_to_send, events_json
 
     def _stale(self, now_ms: int) -> bool:
         """A sync that changed nothing records its time only now and then: it is not news."""
@@ -332,7 +309,7 @@ class _ReadAhead:
     def __init__(self, db: ProfileDatabase) -> None:
         self._db = db
         self._pool: ThreadPoolExecutor | None = None  # made only for a sync of several rounds
-        self._next: Future[tuple[list[StoredEvent], EncodedEvents]] | None = None
+        self._next: Future[tuple[list[StoredEvent], JsonBytes]] | None = None
         self._round: _Round | None = None
 
     def _submit(self, work: Callable[..., T], *args: Any) -> Future[T]:
@@ -341,29 +318,34 @@ class _ReadAhead:
             self._pool = ThreadPoolExecutor(2, thread_name_prefix="aidioma-sync-ahead")
         return self._pool.submit(_paused, work, *args)
 
-    def start(self, after: str) -> None:
-        self._next = self._submit(self._read, after)
-
-    def _read(self, after: str) -> tuple[list[StoredEvent], EncodedEvents]:
+    def _read(self, after: str) -> tuple[list[StoredEvent], JsonBytes]:
         events = self._db.outbox(MAX_PUSH_EVENTS, after)
         return events, encode_events(events)
 
-    def take(self) -> tuple[list[StoredEvent], EncodedEvents | None]:
-        """The batch read ahead, else the outbox's head now (no encoding yet)."""
+    def next_batch(self) -> tuple[list[StoredEvent], bool, JsonBytes | None]:
+        """The next push: a batch of the outbox (encoded when read ahead), whether more waits.
+        The batch after it is read and encoded meanwhile (a first sync of a long history: a
+        fifth faster)."""
         if self._next is None:
-            return self._db.outbox(MAX_PUSH_EVENTS), None
-        ready, self._next = self._next, None
-        return ready.result()
+            waiting, events_json = self._db.outbox(MAX_PUSH_EVENTS), None
+        else:
+            ready, self._next = self._next, None
+            waiting, events_json = ready.result()
+        batch = _fit(waiting)
+        if len(batch) < len(waiting):
+            events_json = None  # encoded for the whole of `waiting`
+        more_to_send = len(batch) < len(waiting) or len(waiting) == MAX_PUSH_EVENTS
+        if more_to_send:
+            self._next = self._submit(self._read, batch[-1].id)
+        return batch, more_to_send, events_json
 
-    def start_round(
-        self,
-        send: Callable[..., dict[str, Any]],
-        args: tuple[Any, ...],
-        batch: list[StoredEvent],
-        more_to_send: bool,
+    def send_next(
+        self, client: SyncClient, token: str, device_id: str, cursor: int, more_to_send: bool
     ) -> None:
-        """Send a round trip (`send(*args)`) that pushes `batch`."""
-        self._round = _Round(batch, more_to_send, self._submit(send, *args))
+        """Send the next round trip now: the next batch, or a pull when nothing is left."""
+        batch, more, events_json = self.next_batch() if more_to_send else ([], False, None)
+        answer = self._submit(client.send_sync, token, device_id, cursor, batch, events_json)
+        self._round = _Round(batch, more, answer)
 
     def take_round(self) -> _Round | None:
         """The round trip sent ahead, if any (its answer raises what the request raised)."""

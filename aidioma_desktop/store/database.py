@@ -178,12 +178,11 @@ def _progress_values(p: Progress) -> dict[str, Any]:
     }
 
 
-_PROGRESS_COLUMNS = (
-    "content_id, attempts, reviews, best_score, score_sum, first_seen_ms, last_seen_ms, card, "
-    "due_ms, mastered, lapses, last_hlc, last_id"
-)  # in the order of _progress_values
+_PROGRESS_FIELDS = tuple(ProgressRow.__table__.columns.keys())
+_PROGRESS_COLUMNS = ", ".join(_PROGRESS_FIELDS)
 _UPSERT_PROGRESS = (
-    f"INSERT OR REPLACE INTO progress ({_PROGRESS_COLUMNS}) VALUES ({', '.join('?' * 13)})"
+    f"INSERT OR REPLACE INTO progress ({_PROGRESS_COLUMNS}) "
+    f"VALUES ({', '.join('?' * len(_PROGRESS_FIELDS))})"
 )
 
 
@@ -498,7 +497,8 @@ class ProfileDatabase:
                 card_events = self._card_events(s, cid)
             for e in card_events:
                 progress.apply(e)
-            upserts.append(tuple(_progress_values(progress).values()))
+            values = _progress_values(progress)
+            upserts.append(tuple(values[name] for name in _PROGRESS_FIELDS))
         if upserts:
             conn.exec_driver_sql(_UPSERT_PROGRESS, upserts)
         return replayed

@@ -141,7 +141,7 @@ class SyncClient:
         device_id: str,
         cursor: int,
         events: Sequence[StoredEvent],
-        events_json: EncodedEvents | None = None,
+        events_json: JsonBytes | None = None,
     ) -> PullPage:
         """Push `events` (`events_json`: their encode_events, when made beforehand)."""
         return self.read_page(self.send_sync(token, device_id, cursor, events, events_json))
@@ -152,7 +152,7 @@ class SyncClient:
         device_id: str,
         cursor: int,
         events: Sequence[StoredEvent],
-        events_json: EncodedEvents | None = None,
+        events_json: JsonBytes | None = None,
     ) -> dict[str, Any]:
         """The round trip of `sync`, its answer as parsed JSON (read it with `read_page`)."""
         encoded = events_json if events_json is not None else encode_events(events)
@@ -160,9 +160,9 @@ class SyncClient:
         size = len(head) + encoded.size + 1
         if encoded.compressed:
             # gzip members may follow one another: only the small head is compressed now.
-            body = Body(_gzip(head) + encoded.data + _GZIP_END, size)
+            body = JsonBytes(_gzip(head) + encoded.data + _GZIP_END, size, compressed=True)
         else:
-            body = Body(head + encoded.data + b"}", size, compressed=False)
+            body = JsonBytes.of(head + encoded.data + b"}")
         return self._call("POST", "/sync", body, token=token)
 
     def read_page(self, data: dict[str, Any]) -> PullPage:
@@ -197,18 +197,17 @@ class SyncClient:
         headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        if body is not None and not isinstance(body, Body):
-            text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-            body = Body(text, len(text), compressed=False)
+        if body is not None and not isinstance(body, JsonBytes):
+            body = JsonBytes.of(
+                json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            )
         content: bytes | None = None
         if body is not None:
             if body.size > MAX_BODY_BYTES:
                 raise SyncError("That is more than the server takes at once; nothing was sent.")
             headers["Content-Type"] = "application/json"
-            content, compressed = body.data, body.compressed
-            if not compressed and body.size > GZIP_ABOVE_BYTES:
-                content, compressed = _gzip(content), True
-            if compressed:
+            content = body.data
+            if body.compressed:
                 headers["Content-Encoding"] = "gzip"
         import httpx
 
@@ -256,22 +255,21 @@ class SyncClient:
 
 
 @dataclass(frozen=True, slots=True)
-class Body:
-    """A request body that is JSON already: UTF-8, or gzip-compressed when `compressed`."""
+class JsonBytes:
+    """JSON as UTF-8, or gzip-compressed (one or more members) when `compressed`: a request
+    body, or the events of a push, which may be encoded on a helper thread while the server
+    works (zlib does not hold Python's lock)."""
 
     data: bytes
-    size: int  # bytes of JSON (the server's limit applies to these)
-    compressed: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class EncodedEvents:
-    """The JSON array of a push; a large one compressed (one gzip member) when encoded, which
-    may be done on a helper thread while the server works (zlib does not hold Python's lock)."""
-
-    data: bytes
-    size: int  # bytes of JSON
+    size: int  # bytes of the JSON itself (the server's limit applies to these)
     compressed: bool
+
+    @classmethod
+    def of(cls, text: bytes) -> JsonBytes:
+        """`text`, compressed when it is large enough for that to pay."""
+        if len(text) > GZIP_ABOVE_BYTES:
+            return cls(_gzip(text), len(text), compressed=True)
+        return cls(text, len(text), compressed=False)
 
 
 def _gzip(data: bytes) -> bytes:
@@ -284,13 +282,10 @@ _GZIP_END = _gzip(b"}")
 _text = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def encode_events(events: Sequence[StoredEvent]) -> EncodedEvents:
+def encode_events(events: Sequence[StoredEvent]) -> JsonBytes:
     """The JSON array of a push. Stored payloads are compact JSON already: spliced in, not
     parsed and encoded again."""
-    text = ("[" + ",".join(map(_wire_event, events)) + "]").encode()
-    if len(text) > GZIP_ABOVE_BYTES:
-        return EncodedEvents(_gzip(text), len(text), compressed=True)
-    return EncodedEvents(text, len(text), compressed=False)
+    return JsonBytes.of(("[" + ",".join(map(_wire_event, events)) + "]").encode())
 
 
 def _wire_event(e: StoredEvent) -> str:

@@ -27,6 +27,7 @@ from aidioma_desktop.sync.client import (
     SyncError,
     check_server_url,
 )
+from tests.documents.endpoint import JsonHandler, serve
 from tests.sync.conftest import PASSWORD, unique_user
 
 
@@ -152,34 +153,21 @@ def test_a_large_push_travels_compressed_and_reads_back_as_the_exact_request():
     separately compressed head: any gzip reader must get the very JSON of the request."""
     received: list[tuple[str | None, bytes]] = []
 
-    class Capture(http.server.BaseHTTPRequestHandler):
+    class Capture(JsonHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             received.append((self.headers.get("Content-Encoding"), body))
-            answer = b'{"accepted":[],"cursor":0,"events":[],"more":false,"history":"1-1"}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, *_args: object) -> None:
-            pass
+            page = {"accepted": [], "cursor": 0, "events": [], "more": False, "history": "1-1"}
+            self._reply(200, page)
 
     events = [
         StoredEvent(uuid7(), "review.graded", f"{n:015d}.000000.d1", "d1", n, 60, 1,
                     json.dumps({"content_id": f"c{n}", "note": "¿Qué tal? " * 5}))
         for n in range(400)
     ]  # fmt: skip
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Capture)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with SyncClient(f"http://127.0.0.1:{server.server_address[1]}") as client:
-            client.sync("token", "d1", 12, events)
-            client.sync("token", "d1", 12, events[:1])
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(Capture) as server, SyncClient(server.url()) as client:
+        client.sync("token", "d1", 12, events)
+        client.sync("token", "d1", 12, events[:1])
     (encoding, big), (small_encoding, small) = received
     assert encoding == "gzip" and small_encoding is None
     request = json.loads(gzip.decompress(big))

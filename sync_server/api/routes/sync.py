@@ -22,11 +22,10 @@ from aidioma_desktop.domain.events import (
     SCHEMA_VERSION,
     SPECS,
     EventError,
+    canonical_envelope,
     parse_instant,
     validate_payload,
 )
-from aidioma_desktop.domain.hlc import HLC_PATTERN
-from aidioma_desktop.domain.ids import UUID_PATTERN
 from aidioma_desktop.sync.gc_pause import gc_paused
 
 from ... import crud
@@ -168,9 +167,6 @@ def _parse(raw: bytes) -> _Push:
 
 
 _REQUEST_KEYS = frozenset(SyncRequest.model_fields)
-_EVENT_KEYS = frozenset(_WIRE_ORDER)
-_ID = re.compile(UUID_PATTERN).fullmatch
-_HLC = re.compile(HLC_PATTERN).fullmatch
 _INSTANT = re.compile(INSTANT_PATTERN).fullmatch
 
 
@@ -179,39 +175,16 @@ def _canonical_request(data: Any) -> bool:
     if type(data) is not dict or not _REQUEST_KEYS.issuperset(data):
         return False
     device_id, cursor, events = data.get("device_id"), data.get("cursor", 0), data.get("events", [])
-    if not (
+    return (
         type(device_id) is str
         and 0 < len(device_id) <= 64
         and type(cursor) is int
         and cursor >= 0
         and type(events) is list
         and len(events) <= MAX_PUSH_EVENTS
-    ):
-        return False
-    for e in events:
-        if type(e) is not dict or len(e) != len(_EVENT_KEYS) or not _EVENT_KEYS.issuperset(e):
-            return False
-        event_id, kind, hlc = e["id"], e["kind"], e["hlc"]
-        device, at, tz, v = e["device_id"], e["occurred_at"], e["tz_offset_min"], e["v"]
-        if not (
-            type(event_id) is str
-            and _ID(event_id)
-            and type(kind) is str
-            and 0 < len(kind) <= 60
-            and type(hlc) is str
-            and _HLC(hlc)
-            and type(device) is str
-            and 0 < len(device) <= 64
-            and type(at) is str
-            and _INSTANT(at)
-            and type(tz) is int
-            and -16 * 60 <= tz <= 16 * 60
-            and type(v) is int
-            and 1 <= v <= 1000
-            and type(e["payload"]) is dict
-        ):
-            return False
-    return True
+        # The domain's own check of an envelope, and the wire's stricter form of its time.
+        and all(canonical_envelope(e) and _INSTANT(e["occurred_at"]) for e in events)
+    )
 
 
 # A large push (thousands of events) runs with the cycle collector paused (see gc_pause.py);
