@@ -22,10 +22,11 @@ and only in the OS keyring on a device. A token reaches its own user's data and 
 Sync: the client pushes up to MAX_PUSH_EVENTS unsent events and its cursor; the server stores
 the ones it has not seen (idempotent by event id, per user), gives each a per-user monotonic
 sequence number, and answers with the ids it holds now (`accepted`: stored now or before), up to
-MAX_PULL_EVENTS events of the user's *other* devices after the cursor, the new cursor, `more`
-when further events wait, and `history`, which names the server's copy of the account. The
-client marks outbox rows sent only for accepted ids, applies pulled events and the new cursor in
-one transaction, and loops until `more` is false and its outbox is empty. When `history` changes
+MAX_PULL_EVENTS events (MAX_PULL_CHARS characters of JSON, or one larger event) of the user's
+*other* devices after the cursor, the new cursor, `more` when further events wait, and `history`,
+which names the server's copy of the account. The client marks outbox rows sent only for
+accepted ids, applies pulled events and the new cursor in one transaction, and loops until
+`more` is false and its outbox is empty. When `history` changes
 or the cursor comes back lower than it sent, the server lost part of the account (a restored
 backup, an account made anew): the client sends its whole history again. Requests may be
 gzip-compressed (`Content-Encoding: gzip`); MAX_BODY_BYTES applies to the decompressed body
@@ -45,6 +46,7 @@ from .limits import (  # noqa: F401  (re-exported: the contract stays in this mo
     API_PREFIX,
     MAX_BODY_BYTES,
     MAX_PAYLOAD_BYTES,
+    MAX_PULL_CHARS,
     MAX_PULL_EVENTS,
     MAX_PUSH_EVENTS,
     PROTOCOL_VERSION,

@@ -458,10 +458,9 @@ class ProfileDatabase:
 
     def _project(self, s: Session, new: list[Event]) -> int:
         old_day_start = self._setting_value(s, "day_starts_at")
+        self._apply_settings(s, [e for e in new if e.kind == "setting.changed"])
         for e in new:
-            if e.kind == "setting.changed":
-                self._apply_setting(s, e)
-            elif e.kind == "card.added":
+            if e.kind == "card.added":
                 self._apply_card_added(s, e)
         day_start = self._setting_value(s, "day_starts_at")
         if day_start != old_day_start:
@@ -547,15 +546,23 @@ class ProfileDatabase:
         raw = s.scalar(select(SettingRow.value).where(SettingRow.key == key))
         return json.loads(raw) if raw is not None else SETTINGS[key][1]
 
-    def _apply_setting(self, s: Session, e: Event) -> None:
-        key = e.payload["key"]
-        row = s.get(SettingRow, key)
-        if row is None:
-            s.add(
-                SettingRow(key=key, value=json.dumps(e.payload["value"]), hlc=e.hlc, event_id=e.id)
-            )
-        elif (row.hlc, row.event_id) < e.order_key:
-            row.value, row.hlc, row.event_id = json.dumps(e.payload["value"]), e.hlc, e.id
+    def _apply_settings(self, s: Session, events: list[Event]) -> None:
+        """Each setting takes the value of its latest change by clock, stored or new."""
+        latest: dict[str, Event] = {}
+        for e in events:
+            key = e.payload["key"]
+            if key not in latest or latest[key].order_key < e.order_key:
+                latest[key] = e
+        if not latest:
+            return
+        rows = {r.key: r for r in s.scalars(select(SettingRow).where(SettingRow.key.in_(latest)))}
+        for key, e in latest.items():
+            row = rows.get(key)
+            value = json.dumps(e.payload["value"])
+            if row is None:
+                s.add(SettingRow(key=key, value=value, hlc=e.hlc, event_id=e.id))
+            elif (row.hlc, row.event_id) < e.order_key:
+                row.value, row.hlc, row.event_id = value, e.hlc, e.id
         s.flush()
 
     def _apply_card_added(self, s: Session, e: Event) -> None:

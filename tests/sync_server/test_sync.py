@@ -89,6 +89,25 @@ def test_paging_skips_own_events_without_losing_others(
     assert cursor == 7
 
 
+def test_pages_stay_within_their_byte_bound_and_a_large_event_still_comes(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync_server.api.routes import sync as route
+
+    token = api.register("ana")
+    big = make_event(
+        "phone", kind="card.added", payload={"content_id": "c1", "es": "é" * 500, "en": "e"}
+    )
+    small = [make_event("phone") for _ in range(5)]
+    api.sync_ok(token, "phone", events=[big, *small])
+    monkeypatch.setattr(route, "MAX_PULL_CHARS", len(json.dumps(small[0])) * 2)
+    first = api.sync_ok(token, "desktop")
+    assert _ids(first["events"]) == [big["id"]] and first["more"]  # larger than the bound: alone
+    pulled, cursor = api.pull_all(token, "desktop")
+    assert pulled == [big, *small]
+    assert cursor == 6
+
+
 def test_a_replayed_push_stores_nothing_new(api: Api, app: FastAPI) -> None:
     token = api.register("ana")
     batch = [make_event("laptop") for _ in range(4)]

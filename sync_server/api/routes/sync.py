@@ -33,6 +33,7 @@ from ...errors import ApiError, unauthorized
 from ...protocol import (
     INSTANT_PATTERN,
     MAX_PAYLOAD_BYTES,
+    MAX_PULL_CHARS,
     MAX_PULL_EVENTS,
     MAX_PUSH_EVENTS,
     SyncRequest,
@@ -187,6 +188,18 @@ def _canonical_request(data: Any) -> bool:
     )
 
 
+def _page(rows: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], bool]:
+    """The head of `rows` (read one past MAX_PULL_EVENTS) that one answer carries, and whether
+    more events wait: at most MAX_PULL_EVENTS events and MAX_PULL_CHARS characters of their
+    JSON, and at least one event."""
+    size = 0
+    for count, (_seq, event_body) in enumerate(rows):
+        size += len(event_body)
+        if count == MAX_PULL_EVENTS or (size > MAX_PULL_CHARS and count > 0):
+            return rows[:count], True
+    return rows, False
+
+
 # A large push (thousands of events) runs with the cycle collector paused (see gc_pause.py);
 # small ones do not, so a busy server still collects.
 _LARGE_BODY_BYTES = 256 * 1024
@@ -223,12 +236,8 @@ def _sync(
             before, after_push = pushed
             if before == seen:  # nothing of another device's came in between: all ours
                 upto = after_push
-    more = len(rows) > MAX_PULL_EVENTS
-    if more:
-        rows = rows[:MAX_PULL_EVENTS]
-        cursor = rows[-1][0]
-    else:
-        cursor = upto
+    rows, more = _page(rows)
+    cursor = rows[-1][0] if more else upto
     accepted = list(dict.fromkeys(event.id for event in new))
     # Stored bodies are joined as they are, not parsed and re-serialised.
     content = (
