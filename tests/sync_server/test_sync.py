@@ -244,6 +244,31 @@ def test_gzip_bodies_are_accepted(api: Api, client: TestClient) -> None:
     assert answer.json()["accepted"] == [event["id"]]
 
 
+def test_large_answers_come_gzip_compressed_to_clients_that_take_it(
+    api: Api, client: TestClient
+) -> None:
+    token = api.register("ana")
+    pushed = [make_event("phone") for _ in range(300)]
+    api.sync_ok(token, "phone", events=pushed)
+    body = {"device_id": "desktop", "cursor": 0, "events": []}
+    answers = {
+        encoding: client.post(
+            "/v1/sync", json=body, headers={**bearer(token), "Accept-Encoding": encoding}
+        )
+        for encoding in ("gzip", "identity", "br, gzip;q=0")
+    }
+    compressed = answers["gzip"]
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert compressed.num_bytes_downloaded * 3 < len(compressed.content)
+    for plain in (answers["identity"], answers["br, gzip;q=0"]):
+        assert "content-encoding" not in plain.headers
+        assert plain.json() == compressed.json()
+    assert _ids(compressed.json()["events"]) == _ids(pushed)
+    export = client.get("/v1/account/export", headers={**bearer(token), "Accept-Encoding": "*"})
+    assert export.headers["content-encoding"] == "gzip"
+    assert _ids(export.json()["events"]) == _ids(pushed)
+
+
 def test_an_oversized_body_is_refused(api: Api, client: TestClient) -> None:
     token = api.register("ana")
     body = b'{"device_id": "laptop", "events": [], "pad": "' + b"x" * MAX_BODY_BYTES + b'"}'

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from aidioma_desktop.domain.events import format_instant
 
@@ -12,7 +12,7 @@ from ...protocol import Account, AccountExport, Device
 from ..deps import CallerDep, ContextDep, SessionDep
 from ..docs import errors
 from ..routing import StrictJsonRoute
-from .common import dumps
+from .common import accepts_gzip, dumps, json_answer
 
 router = APIRouter(prefix="/account", tags=["account"], route_class=StrictJsonRoute)
 
@@ -44,13 +44,13 @@ def get_account(caller: CallerDep, session: SessionDep) -> Account:
 
 
 @router.get("/export", response_model=AccountExport, responses=errors(401))
-def export_account(caller: CallerDep, session: SessionDep) -> Response:
+def export_account(caller: CallerDep, session: SessionDep, request: Request) -> Response:
     """The account and every one of its events, in seq order."""
     account = _account(session, caller.user.id)
     bodies = crud.all_bodies(session, caller.user.id)
     # Events are stored as canonical JSON: join them rather than re-serialise each one.
     content = f'{{"account":{dumps(account.model_dump())},"events":[{",".join(bodies)}]}}'
-    return Response(content.encode(), media_type="application/json")
+    return json_answer(content.encode(), accepts_gzip(request.headers))
 
 
 @router.delete(

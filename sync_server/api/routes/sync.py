@@ -43,7 +43,7 @@ from ...protocol import (
 from ..deps import BearerDep, ContextDep, ServerContext, authenticate
 from ..docs import errors
 from ..routing import StrictJsonRoute
-from .common import dumps, reject_nul
+from .common import accepts_gzip, dumps, json_answer, reject_nul
 
 router = APIRouter(tags=["sync"], route_class=StrictJsonRoute)
 
@@ -119,13 +119,11 @@ _SYNC_BODY = {
 async def sync(request: Request, credentials: BearerDep, context: ContextDep) -> Response:
     """Store the pushed events (once each) and answer with the other devices' events."""
     raw = await request.body()
-    # The hot path: all its work (parsing, database and CPU) in one hop to the thread pool,
-    # rather than one per dependency as with SessionDep and CallerDep.
-    if len(raw) > _LARGE_BODY_BYTES:
-        content = await run_in_threadpool(_sync_paused, raw, credentials, context)
-    else:
-        content = await run_in_threadpool(_sync, raw, credentials, context)
-    return Response(content, media_type="application/json")
+    # The hot path: all its work (parsing, database, CPU and compression) in one hop to the
+    # thread pool, rather than one per dependency as with SessionDep and CallerDep.
+    work = _sync_paused if len(raw) > _LARGE_BODY_BYTES else _sync
+    compress = accepts_gzip(request.headers)
+    return await run_in_threadpool(lambda: json_answer(work(raw, credentials, context), compress))
 
 
 @dataclass(frozen=True, slots=True)
