@@ -46,7 +46,7 @@ def accepts_gzip(headers: Headers) -> bool:
 
 def json_answer(content: bytes, compress: bool) -> Response:
     """A JSON answer, gzip-compressed when `compress` and large enough: a first sync moves tens
-    of megabytes, a fifth of that compressed (level 1: most of the gain for little CPU; zlib
+    of megabytes, a sixth of that compressed (level 1: most of the gain for little CPU; zlib
     frees Python's lock meanwhile, so call this on a worker thread)."""
     if compress and len(content) > GZIP_ABOVE_BYTES:
         return Response(
