@@ -13,6 +13,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .db import writer_turn
 from .models import Event, LoginFailure, ServerState, Token, User
 
 users: Table = User.__table__  # type: ignore[assignment]
@@ -235,8 +236,9 @@ def push(
                 fresh.setdefault(event.id, event)  # a duplicate in one request is stored once
         stored = list(fresh.values())
         try:
-            seq = _insert(session, user_id, device_id, stored, now)
-            session.commit()
+            with writer_turn(session.get_bind()):
+                seq = _insert(session, user_id, device_id, stored, now)
+                session.commit()
         except IntegrityError:
             session.rollback()
             attempts += 1

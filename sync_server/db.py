@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -52,6 +55,20 @@ def _sqlite_engine(url: str, pool_size: int, max_overflow: int) -> Engine:
         cursor.close()
 
     return engine
+
+
+_sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+
+
+def writer_turn(bind: Engine | Connection) -> AbstractContextManager[object]:
+    """Held around a write transaction. SQLite lets one writer in at a time and makes the others
+    poll, sleeping ever longer (up to 100 ms a try): a busy server's slowest pushes waited on
+    that. Threads of one process queue on a lock instead (other processes still poll). Other
+    databases queue writers themselves."""
+    engine = bind.engine
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    return _sqlite_writers.setdefault(engine, threading.Lock())
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
