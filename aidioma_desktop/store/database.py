@@ -555,7 +555,8 @@ class ProfileDatabase:
                 latest[key] = e
         if not latest:
             return
-        rows = {r.key: r for r in s.scalars(select(SettingRow).where(SettingRow.key.in_(latest)))}
+        stored = s.scalars(select(SettingRow).where(SettingRow.key.in_(list(latest))))
+        rows = {r.key: r for r in stored}
         for key, e in latest.items():
             row = rows.get(key)
             value = json.dumps(e.payload["value"])
