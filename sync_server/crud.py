@@ -9,8 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Dialect, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from .db import writer_turn
@@ -23,7 +22,6 @@ failures: Table = LoginFailure.__table__  # type: ignore[assignment]
 state: Table = ServerState.__table__  # type: ignore[assignment]
 
 INVITE_KEY = "invite_code"
-_ID_CHUNK = 500  # ids per IN (...): well under every backend's bound-parameter limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +190,6 @@ _RESERVE_SEQS = (
     .values(last_sync_at=bindparam("b_now"), seq=users.c.seq + bindparam("b_count"))
 )
 _USER_SEQ = select(users.c.seq).where(users.c.id == bindparam("b_user"))
-_KNOWN_IDS = select(events.c.id).where(
-    events.c.user_id == bindparam("b_user"), events.c.id.in_(bindparam("b_ids", expanding=True))
-)
 _EVENT_COLUMNS = "user_id, id, seq, device_id, hlc, kind, body, received_at"
 # Each driver's placeholder: the insert of a push goes to the driver as it is, a list of tuples
 # (SQLAlchemy's per-row parameter processing costs more than SQLite's insert itself).
@@ -210,7 +205,6 @@ _PULL = (
     .order_by(events.c.seq)
     .limit(bindparam("b_limit"))
 )
-_PUSH_ATTEMPTS = 3
 
 
 def push(
@@ -218,42 +212,20 @@ def push(
 ) -> tuple[int, int] | None:
     """Store the events not stored before, numbered after the user's last seq; commits.
 
-    Returns the user's seq before and after this push's events, or None when the user no
-    longer exists. The row
-    lock is held only for the few statements that need it: the UPDATE that reserves the seqs
-    (SQLite: the write lock), the insert and the commit. Pushes of one user are so serialised,
-    and seqs become visible strictly in order: a concurrent pull can never skip one. Which
-    events are stored already is read before the lock; when the same events arrive in two
-    requests at once, the later insert fails on the key and the push starts again, reading
-    them as stored.
+    Returns the user's seq before and after this push, or None when the user no longer exists.
+    The row lock is held only for the few statements that need it: the UPDATE that reserves a
+    seq per event (SQLite: the write lock), the insert and the commit. Pushes of one user are so
+    serialised, and seqs become visible strictly in order: a concurrent pull can never skip one.
+    The insert skips events stored before (a retried push), leaving their seqs unused: seqs
+    only ever grow, and a cursor between them loses nothing.
     """
-    attempts = 0
-    while True:
-        known = _known_ids(session, user_id, [event.id for event in new])
-        fresh: dict[str, NewEvent] = {}
-        for event in new:
-            if event.id not in known:
-                fresh.setdefault(event.id, event)  # a duplicate in one request is stored once
-        stored = list(fresh.values())
-        try:
-            with writer_turn(session.get_bind()):
-                seq = _insert(session, user_id, device_id, stored, now)
-                session.commit()
-        except IntegrityError:
-            session.rollback()
-            attempts += 1
-            if attempts == _PUSH_ATTEMPTS:
-                raise
-            continue
-        return None if seq is None else (seq - len(stored), seq)
-
-
-def _known_ids(session: Session, user_id: int, ids: list[str]) -> set[str]:
-    known: set[str] = set()
-    for start in range(0, len(ids), _ID_CHUNK):
-        chunk = ids[start : start + _ID_CHUNK]
-        known.update(session.execute(_KNOWN_IDS, {"b_user": user_id, "b_ids": chunk}).scalars())
-    return known
+    fresh: dict[str, NewEvent] = {}
+    for event in new:
+        fresh.setdefault(event.id, event)  # a duplicate in one request is stored once
+    with writer_turn(session.get_bind()):
+        seq = _insert(session, user_id, device_id, list(fresh.values()), now)
+        session.commit()
+    return None if seq is None else (seq - len(fresh), seq)
 
 
 def _insert(
@@ -276,11 +248,17 @@ def _insert(
             (user_id, e.id, first + n, device_id, e.hlc, e.kind, e.body, now)
             for n, e in enumerate(fresh)
         ]
-        mark = _PLACEHOLDER[connection.dialect.paramstyle]
-        connection.exec_driver_sql(
-            f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join([mark] * 8)})", rows
-        )
+        connection.exec_driver_sql(_insert_events(connection.dialect), rows)
     return seq
+
+
+def _insert_events(dialect: Dialect) -> str:
+    """The driver's INSERT of events that leaves out those stored before (same user and id)."""
+    mark = _PLACEHOLDER[dialect.paramstyle]
+    insert_rows = f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join([mark] * 8)})"
+    if dialect.name in ("mysql", "mariadb"):
+        return f"{insert_rows} ON DUPLICATE KEY UPDATE id = id"
+    return f"{insert_rows} ON CONFLICT (user_id, id) DO NOTHING"
 
 
 def pull(

@@ -1,5 +1,5 @@
-"""Several devices of one person syncing at once, over real HTTP: seqs stay contiguous and
-unique, and a device pulling meanwhile ends up with every event exactly once."""
+"""Several devices of one person syncing at once, over real HTTP: every event is stored once
+with a seq of its own, and a device pulling meanwhile ends up with every event exactly once."""
 
 from __future__ import annotations
 
@@ -84,8 +84,8 @@ def test_concurrent_pushes_and_pull(live_server: LiveServer) -> None:
     assert len(pulled) == len(set(pulled)), "an event was pulled twice"
     assert set(pulled) == expected, "an event was never pulled"
     with live_server.app.state.context.sessions() as session:
-        seqs = sorted(session.execute(select(crud.events.c.seq)).scalars())
-    assert seqs == list(range(1, len(expected) + 1))
+        seqs = list(session.execute(select(crud.events.c.seq)).scalars())
+    assert len(seqs) == len(set(seqs)) == len(expected)
 
 
 def test_restart_mid_sync_loses_nothing(live_server: LiveServer) -> None:
