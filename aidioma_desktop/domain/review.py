@@ -222,10 +222,6 @@ def card_from_dict(data: dict[str, Any]) -> Card:
     )
 
 
-def due_ms(card: Card) -> int:
-    return card.due_ms
-
-
 def is_lapse(card: Card | None, rating: int) -> bool:
     """Forgetting a card that had graduated to review."""
     return rating == 1 and card is not None and card.state == REVIEW

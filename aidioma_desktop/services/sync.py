@@ -358,7 +358,7 @@ class _ReadAhead:
 
     def close(self) -> None:
         """The sync ends: wait for work under way (the database may close next)."""
-        self._next = self._round = None
+        self.drop()
         if self._pool is not None:
             self._pool.shutdown()
 

@@ -517,17 +517,15 @@ class ProfileDatabase:
         for e in events:
             day = learning_day(e.occurred_at, e.tz_offset_min, day_start)
             by_day.setdefault(day, []).append(e)
-        keys = [d.isoformat() for d in by_day]
-        stats = {}
-        for chunk in _chunks(keys):
+        stats: dict[date, DayStats] = {}
+        for chunk in _chunks([d.isoformat() for d in by_day]):
             rows = s.scalars(select(DayStatsRow).where(DayStatsRow.day.in_(chunk)))
-            stats.update((r.day, _day_from_row(r)) for r in rows)
-        for key, (day, day_events) in zip(keys, by_day.items(), strict=True):
-            day_stats = stats.get(key) or stats.setdefault(key, DayStats(day))
+            stats.update((d.day, d) for d in map(_day_from_row, rows))
+            s.execute(delete(DayStatsRow).where(DayStatsRow.day.in_(chunk)))
+        for day, day_events in by_day.items():
+            day_stats = stats.setdefault(day, DayStats(day))
             for e in day_events:
                 day_stats.apply(e)
-        for chunk in _chunks(keys):
-            s.execute(delete(DayStatsRow).where(DayStatsRow.day.in_(chunk)))
         s.execute(insert(DayStatsRow), [_day_values(d) for d in stats.values()])
 
     def _rebuild_days(self, s: Session, day_start: int) -> None:

@@ -135,17 +135,6 @@ class SyncClient:
     def delete_account(self, token: str) -> None:
         self._call("DELETE", "/account", token=token)
 
-    def sync(
-        self,
-        token: str,
-        device_id: str,
-        cursor: int,
-        events: Sequence[StoredEvent],
-        events_json: JsonBytes | None = None,
-    ) -> PullPage:
-        """Push `events` (`events_json`: their encode_events, when made beforehand)."""
-        return self.read_page(self.send_sync(token, device_id, cursor, events, events_json))
-
     def send_sync(
         self,
         token: str,
@@ -154,7 +143,8 @@ class SyncClient:
         events: Sequence[StoredEvent],
         events_json: JsonBytes | None = None,
     ) -> dict[str, Any]:
-        """The round trip of `sync`, its answer as parsed JSON (read it with `read_page`)."""
+        """Push `events` (`events_json`: their encode_events, when made beforehand) and pull:
+        the answer as parsed JSON, to read with `read_page`."""
         encoded = events_json if events_json is not None else encode_events(events)
         head = f'{{"device_id":{_text(device_id)},"cursor":{int(cursor)},"events":'.encode()
         size = len(head) + encoded.size + 1

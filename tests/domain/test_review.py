@@ -18,19 +18,19 @@ def test_good_answers_push_the_card_further_out_and_again_brings_it_back():
     at = T
     for _ in range(4):
         card = review.schedule(card, 3, at, 0.9, False, "x")
-        dues.append(review.due_ms(card) - at)
-        at = review.due_ms(card)
+        dues.append(card.due_ms - at)
+        at = card.due_ms
     assert dues == sorted(dues) and dues[-1] > 3 * DAY
     lapsed = review.schedule(card, 1, at, 0.9, False, "x")
-    assert review.due_ms(lapsed) - at < DAY
+    assert lapsed.due_ms - at < DAY
 
 
 def test_higher_desired_retention_means_shorter_intervals():
     card = review.schedule(None, 3, T, 0.9, False, "x")
-    card = review.schedule(card, 3, review.due_ms(card), 0.9, False, "x")
-    at = review.due_ms(card)
-    relaxed = review.due_ms(review.schedule(card, 3, at, 0.8, False, "x"))
-    strict = review.due_ms(review.schedule(card, 3, at, 0.95, False, "x"))
+    card = review.schedule(card, 3, card.due_ms, 0.9, False, "x")
+    at = card.due_ms
+    relaxed = review.schedule(card, 3, at, 0.8, False, "x").due_ms
+    strict = review.schedule(card, 3, at, 0.95, False, "x").due_ms
     assert strict < relaxed
 
 
@@ -39,10 +39,10 @@ def test_fuzz_is_deterministic_per_event_and_stays_near_the_interval():
     at = T
     for _ in range(5):
         card = review.schedule(card, 3, at, 0.9, False, "x")
-        at = review.due_ms(card)
-    plain = review.due_ms(review.schedule(card, 3, at, 0.9, False, "a")) - at
-    a1 = review.due_ms(review.schedule(card, 3, at, 0.9, True, "event-a")) - at
-    a2 = review.due_ms(review.schedule(card, 3, at, 0.9, True, "event-a")) - at
+        at = card.due_ms
+    plain = review.schedule(card, 3, at, 0.9, False, "a").due_ms - at
+    a1 = review.schedule(card, 3, at, 0.9, True, "event-a").due_ms - at
+    a2 = review.schedule(card, 3, at, 0.9, True, "event-a").due_ms - at
     assert a1 == a2
     assert abs(a1 - plain) <= 0.2 * plain + DAY
 

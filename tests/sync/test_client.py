@@ -166,8 +166,8 @@ def test_a_large_push_travels_compressed_and_reads_back_as_the_exact_request():
         for n in range(400)
     ]  # fmt: skip
     with serve(Capture) as server, SyncClient(server.url()) as client:
-        client.sync("token", "d1", 12, events)
-        client.sync("token", "d1", 12, events[:1])
+        client.send_sync("token", "d1", 12, events)
+        client.send_sync("token", "d1", 12, events[:1])
     (encoding, big), (small_encoding, small) = received
     assert encoding == "gzip" and small_encoding is None
     request = json.loads(gzip.decompress(big))
