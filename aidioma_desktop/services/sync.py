@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from sync_server.limits import MAX_BODY_BYTES, MAX_PUSH_EVENTS
 
 from ..domain.events import StoredEvent
-from ..store.database import ProfileDatabase
+from ..store.database import OutboxBatch, ProfileDatabase
 from ..store.secrets import SecretStore
 from ..sync.backoff import Backoff
 from ..sync.client import (
@@ -309,7 +309,7 @@ class _ReadAhead:
     def __init__(self, db: ProfileDatabase) -> None:
         self._db = db
         self._pool: ThreadPoolExecutor | None = None  # made only for a sync of several rounds
-        self._next: Future[tuple[list[StoredEvent], JsonBytes]] | None = None
+        self._next: Future[tuple[OutboxBatch, JsonBytes]] | None = None
         self._round: _Round | None = None
 
     def _submit(self, work: Callable[..., T], *args: Any) -> Future[T]:
@@ -318,25 +318,27 @@ class _ReadAhead:
             self._pool = ThreadPoolExecutor(2, thread_name_prefix="aidioma-sync-ahead")
         return self._pool.submit(_paused, work, *args)
 
-    def _read(self, after: str) -> tuple[list[StoredEvent], JsonBytes]:
-        events = self._db.outbox(MAX_PUSH_EVENTS, after)
-        return events, encode_events(events)
+    def _read(self, after: int) -> tuple[OutboxBatch, JsonBytes]:
+        waiting = self._db.outbox(MAX_PUSH_EVENTS, after)
+        return waiting, encode_events(waiting.events)
 
     def next_batch(self) -> tuple[list[StoredEvent], bool, JsonBytes | None]:
         """The next push: a batch of the outbox (encoded when read ahead), whether more waits.
         The batch after it is read and encoded meanwhile (a first sync of a long history: a
         fifth faster)."""
         if self._next is None:
-            waiting, events_json = self._db.outbox(MAX_PUSH_EVENTS), None
+            (waiting, positions), events_json = self._db.outbox(MAX_PUSH_EVENTS), None
         else:
             ready, self._next = self._next, None
-            waiting, events_json = ready.result()
+            (waiting, positions), events_json = ready.result()
         batch = _fit(waiting)
         if len(batch) < len(waiting):
             events_json = None  # encoded for the whole of `waiting`
         more_to_send = len(batch) < len(waiting) or len(waiting) == MAX_PUSH_EVENTS
         if more_to_send:
-            self._next = self._submit(self._read, batch[-1].id)
+            # By place in the outbox: the read starts where this batch ends even when the batch
+            # is acknowledged (gone from the outbox) first.
+            self._next = self._submit(self._read, positions[len(batch) - 1])
         return batch, more_to_send, events_json
 
     def send_next(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.exc import DatabaseError
@@ -111,6 +111,11 @@ class ContentItem:
     es: str
     en: str
     data: dict[str, Any]
+
+
+class OutboxBatch(NamedTuple):
+    events: list[StoredEvent]
+    positions: list[int]  # each one's place in the outbox: the next batch starts after one
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,18 +406,21 @@ class ProfileDatabase:
         return AppendResult(new, replayed)
 
     @_guard
-    def outbox(self, limit: int, after: str | None = None) -> list[StoredEvent]:
+    def outbox(self, limit: int, after: int = 0) -> OutboxBatch:
         """The oldest events not yet acknowledged by the sync server, payloads as stored;
-        with `after` (an event id in the outbox), those queued after that one."""
+        with `after` (one of a batch's `positions`), those queued after that one."""
         with self._session() as s:
-            rows = s.connection().exec_driver_sql(
-                "SELECT e.id, e.kind, e.hlc, e.device_id, e.occurred_at, e.tz_offset_min, e.v, "
-                "e.payload FROM outbox o JOIN events e ON e.id = o.event_id "
-                "WHERE o.refused IS NULL AND o.seq > coalesce("
-                "(SELECT seq FROM outbox WHERE event_id = ?), 0) ORDER BY o.seq LIMIT ?",
-                (after, limit),
+            rows = (
+                s.connection()
+                .exec_driver_sql(
+                    "SELECT e.id, e.kind, e.hlc, e.device_id, e.occurred_at, e.tz_offset_min, e.v, "
+                    "e.payload, o.seq FROM outbox o JOIN events e ON e.id = o.event_id "
+                    "WHERE o.refused IS NULL AND o.seq > ? ORDER BY o.seq LIMIT ?",
+                    (after, limit),
+                )
+                .fetchall()
             )
-            return [StoredEvent(*row) for row in rows]
+            return OutboxBatch([StoredEvent(*row[:8]) for row in rows], [row[8] for row in rows])
 
     @_guard
     def outbox_count(self) -> int:

@@ -70,7 +70,7 @@ def test_a_database_of_the_first_schema_version_is_upgraded_with_its_data(tmp_pa
     assert upgraded.event_count() == 1
     assert upgraded.documents() == []  # a table that arrived in version 2
     # version 3 brought sync: what was recorded before it waits in the outbox to be sent
-    assert [e.id for e in upgraded.outbox(10)] == [e.id for e in upgraded.events()]
+    assert [e.id for e in upgraded.outbox(10).events] == [e.id for e in upgraded.events()]
     upgraded.close()
 
 
@@ -160,4 +160,23 @@ def test_writes_from_another_thread_are_seen(tmp_path: Path):
     worker.start()
     worker.join()
     assert db.settings()["daily_goal"] == 77
+    db.close()
+
+
+def test_outbox_batches_follow_on_without_repeats_or_gaps_around_sent_and_refused_events(
+    tmp_path: Path,
+):
+    # A sync reads the next batch while the server stores the last one: its answer may be
+    # applied (the batch leaves the outbox) before that read starts.
+    db = ProfileDatabase.open(tmp_path / "p.aidioma", create=True)
+    events = [goal_event(10 + i, T0 + i) for i in range(5)]
+    db.append(events)
+    first = db.outbox(2)
+    assert [e.id for e in first.events] == [e.id for e in events[:2]]
+    db.apply_pulled([], [e.id for e in first.events], {})
+    db.refuse(events[2].id, "refused by the server")
+    second = db.outbox(2, after=first.positions[-1])
+    assert [e.id for e in second.events] == [e.id for e in events[3:]]
+    assert db.outbox(2, after=second.positions[-1]).events == []
+    assert db.outbox_count() == 2
     db.close()

@@ -78,9 +78,8 @@ def push_and_lose_answer(device: Device, server_url: str, username: str) -> None
     token = device.sync.tokens.get(account_key(server_url, username))
     assert token
     with SyncClient(server_url) as client:
-        client.send_sync(
-            token, device.learner.device_id, int(db.meta(CURSOR) or 0), db.outbox(MAX_PUSH_EVENTS)
-        )
+        waiting = db.outbox(MAX_PUSH_EVENTS).events
+        client.send_sync(token, device.learner.device_id, int(db.meta(CURSOR) or 0), waiting)
 
 
 def settle(devices: list[Device]) -> None:
