@@ -1,6 +1,16 @@
-import pytest
+from datetime import UTC, datetime, timedelta
 
-from aidioma_desktop.domain.events import Event, EventError, validate_payload
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aidioma_desktop.domain.events import (
+    Event,
+    EventError,
+    format_instant,
+    parse_instant,
+    validate_payload,
+)
 from aidioma_desktop.domain.hlc import Hlc
 from aidioma_desktop.domain.ids import uuid7
 
@@ -122,3 +132,23 @@ def test_the_quick_check_of_canonical_events_accepts_and_refuses_as_the_full_one
     else:
         with pytest.raises(EventError, match=next(iter(change))):
             Event.from_dict(data)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+FIRST_MS = (datetime(1, 1, 1, tzinfo=UTC) - EPOCH) // timedelta(milliseconds=1)
+LAST_MS = (datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC) - EPOCH) // timedelta(
+    milliseconds=1
+)
+
+
+@given(st.integers(FIRST_MS, LAST_MS))
+def test_times_are_written_exactly_to_the_millisecond_and_read_back(unix_ms: int):
+    expected = (EPOCH + timedelta(milliseconds=unix_ms)).isoformat(timespec="milliseconds")
+    assert format_instant(unix_ms) == expected.replace("+00:00", "Z")
+    assert parse_instant(format_instant(unix_ms)) == unix_ms
+
+
+def test_the_last_millisecond_of_9999_is_written_as_it_is():
+    assert format_instant(LAST_MS) == "9999-12-31T23:59:59.999Z"
+    assert format_instant(0) == "1970-01-01T00:00:00.000Z"
+    assert format_instant(-1) == "1969-12-31T23:59:59.999Z"
