@@ -16,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+from .events import EPOCH
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 MASTERED_STABILITY_DAYS = 21.0
@@ -38,7 +40,6 @@ _MINUTE = 60_000
 _DAY = 86_400_000
 _LEARNING_STEPS = (1 * _MINUTE, 10 * _MINUTE)
 _RELEARNING_STEPS = (10 * _MINUTE,)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_MS = timedelta(milliseconds=1)
 # Terms of the formulas that do not depend on the card, computed as fsrs computes them.
 _EASY_DIFFICULTY = _W[4] - (math.e ** (_W[5] * (4 - 1))) + 1
@@ -190,11 +191,11 @@ def _fuzzed_days(interval: int, seed: str) -> int:
 def _iso(unix_ms: int) -> str:
     # Exact in integers (fsrs' own datetimes came from a float: the same text for any date
     # before 2242, a millisecond off after it).
-    return (_EPOCH + timedelta(milliseconds=unix_ms)).isoformat()
+    return (EPOCH + timedelta(milliseconds=unix_ms)).isoformat()
 
 
 def _ms(iso: str) -> int:
-    return (datetime.fromisoformat(iso) - _EPOCH) // _ONE_MS
+    return (datetime.fromisoformat(iso) - EPOCH) // _ONE_MS
 
 
 def card_to_dict(card: Card) -> dict[str, Any]:
