@@ -1,10 +1,18 @@
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from aidioma_desktop.domain.events import (
+    LENGTH,
+    MEMBER,
+    RANGE,
+    SPECS,
+    TEXTS,
+    Check,
     Event,
     EventError,
     format_instant,
@@ -132,6 +140,87 @@ def test_the_quick_check_of_canonical_events_accepts_and_refuses_as_the_full_one
     else:
         with pytest.raises(EventError, match=next(iter(change))):
             Event.from_dict(data)
+
+
+def _edges(check: Check) -> list[Any]:
+    """Values a field's rule accepts, at its bounds."""
+    if check.how == LENGTH:
+        return ["ñ" * check.low, "x" * check.high]
+    if check.how == MEMBER:
+        return list(check.low)
+    if check.how == RANGE:
+        return [check.type(check.low), check.type(check.high)]
+    if check.how == TEXTS:
+        return [[], ["é" * check.low] * check.high]
+    return [True, False] if check.type is bool else [7]
+
+
+def _near_misses(check: Check) -> list[Any]:
+    """Values just past a field's rule: over or under a bound, the wrong type, misspelt."""
+    odd = [None, "", [], {}, float("nan"), float("inf"), 10**20]
+    if check.how == LENGTH:
+        return [*odd, "x" * (check.high + 1), "x" * (check.low - 1) if check.low else 1]
+    if check.how == MEMBER:
+        return [*odd, *(o + "x" for o in check.low), *(o.upper() for o in check.low)]
+    if check.how == RANGE and check.type is int:
+        return [*odd, check.low - 1, check.high + 1, float(check.low), True, str(check.low)]
+    if check.how == RANGE:
+        return [*odd, check.low - 1e-9, check.high + 1e-9, int(check.high), int(check.low), False]
+    if check.how == TEXTS:
+        return [*odd, ["é" * (check.low + 1)], ["e"] * (check.high + 1), [1], ("a",)]
+    return [*odd, 0, 1, "true"]
+
+
+def _agree(kind: str, payload: dict[str, Any]) -> None:
+    """validate_payload compares a payload as the apps write it in a few steps; anything else
+    goes field by field (a mapping that is not a dict always does). Both must give the same
+    answer: the same error, or the same cleaned payload (5 made 5.0, key order, fresh lists)."""
+    try:
+        expected = validate_payload(kind, MappingProxyType(payload))
+    except EventError as exc:
+        with pytest.raises(EventError) as raised:
+            validate_payload(kind, payload)
+        assert str(raised.value) == str(exc)
+    else:
+        clean = validate_payload(kind, payload)
+        assert list(clean.items()) == list(expected.items())
+        assert [type(v) for v in clean.values()] == [type(v) for v in expected.values()]
+        for name, value in clean.items():
+            if isinstance(value, list):
+                assert value is not payload[name]  # the caller's list is not the event's
+
+
+def _fields(kind: str) -> list[tuple[str, Check]]:
+    return [*SPECS[kind].required.items(), *SPECS[kind].optional.items()]
+
+
+@pytest.mark.parametrize("kind", sorted(SPECS))
+def test_the_quick_payload_check_agrees_with_the_full_one_at_every_bound(kind):
+    base = {name: _edges(check)[0] for name, check in _fields(kind)}
+    for name, check in _fields(kind):
+        for value in _edges(check) + _near_misses(check):
+            _agree(kind, base | {name: value})
+        _agree(kind, {k: v for k, v in base.items() if k != name})  # left out
+    _agree(kind, base | {"unknown": 1})
+
+
+@given(st.data())
+def test_the_quick_payload_check_agrees_with_the_full_one_on_any_payload(data):
+    kind = data.draw(st.sampled_from(sorted(SPECS)))
+    payload: dict[str, Any] = {}
+    for name, check in _fields(kind):
+        if name in SPECS[kind].required or data.draw(st.booleans()):
+            values = _edges(check) if data.draw(st.integers(0, 3)) else _near_misses(check)
+            payload[name] = data.draw(st.sampled_from(values))
+    _agree(kind, payload)
+
+
+def test_a_practice_payload_with_its_error_list_passes_unchanged():
+    payload = practice(errors=["accent", "word_order"])
+    clean = validate_payload("practice.attempted", payload)
+    assert clean == payload
+    payload["errors"].append("later change")
+    assert clean["errors"] == ["accent", "word_order"]
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
