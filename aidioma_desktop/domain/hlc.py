@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 _WALL_DIGITS = 15
 _COUNTER_DIGITS = 6
-# A rendered clock, as the sync server takes it (device ids are at most 64 characters).
-HLC_PATTERN = rf"^\d{{{_WALL_DIGITS}}}\.\d{{{_COUNTER_DIGITS}}}\..{{1,64}}$"
+# A rendered clock, as the sync server takes it (device ids are at most 64 characters). ASCII
+# digits only: \d would take other scripts' digits, which sort after every clock value.
+HLC_PATTERN = rf"^[0-9]{{{_WALL_DIGITS}}}\.[0-9]{{{_COUNTER_DIGITS}}}\..{{1,64}}$"
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -30,7 +31,10 @@ class Hlc:
     def parse(cls, text: str) -> Hlc:
         try:
             wall, counter, device = text.split(".", 2)
+            digits = wall + counter
             if len(wall) != _WALL_DIGITS or len(counter) != _COUNTER_DIGITS or not device:
+                raise ValueError
+            if not (digits.isascii() and digits.isdigit()):  # int() takes "١٢" and " 1"
                 raise ValueError
             return cls(int(wall), int(counter), device)
         except (ValueError, AttributeError) as exc:

@@ -1,7 +1,11 @@
+import re
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aidioma_desktop.domain.hlc import Hlc, zero
+from aidioma_desktop.domain.events import Event, EventError
+from aidioma_desktop.domain.hlc import HLC_PATTERN, Hlc, zero
 from aidioma_desktop.domain.ids import is_uuid, uuid7
 
 
@@ -34,3 +38,21 @@ def test_rendered_clock_strings_sort_like_the_clocks(values):
     clocks = [Hlc(w, c, f"dev-{d}") for w, c, d in values]
     assert sorted(clocks) == sorted(clocks, key=lambda h: h.render())
     assert all(Hlc.parse(h.render()) == h for h in clocks)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "١٧٠٠٠٠٠٠٠٠٠٠٠٠٠.000000.dev1",  # other scripts' digits sort after every clock
+        "000000000000005.00000٣.dev1",
+        " 00000000000005.000000.dev1",
+        "00000000000000+5.000000.dev1",
+    ],
+)
+def test_a_clock_written_with_anything_but_ascii_digits_is_refused(text):
+    with pytest.raises(ValueError):
+        Hlc.parse(text)
+    assert re.fullmatch(HLC_PATTERN, text) is None
+    event = Event(uuid7(), "review.graded", text, "dev1", 5, 0, {}).to_dict()
+    with pytest.raises(EventError, match="hlc"):
+        Event.from_dict(event)
