@@ -103,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
         account.add_argument(
             "--insecure", action="store_true", help="allow plain http to another computer"
         )
+        account.add_argument(
+            "--merge",
+            action="store_true",
+            help="sign in although this profile syncs with another account: merges the two",
+        )
         if name == "signup":
             account.add_argument("--email", default="")
             account.add_argument("--invite", help="the family invite code (asked if left out)")
@@ -461,19 +466,24 @@ def _secret(prompt: str) -> str:
 
 def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
     # Imported here: sync brings httpx, pydantic and keyring, which no other command needs.
-    from .services.sync import SyncService
+    from .services.sync import AccountSwitch, SyncService
 
     sync = SyncService(learner)
     action = args.action or "now"
     if action in ("signup", "login"):
+        try:
+            # Asked before the password: no point typing it for a sign-in that cannot happen.
+            sync.check_switch(args.username, args.merge)
+        except AccountSwitch as exc:
+            raise AppError(f"{exc} To merge them, run this again with --merge.") from exc
         password = _secret(f"Password for {args.username} on {args.server}: ")
         if action == "signup":
             invite = args.invite or _secret("Family invite code: ")
             status = sync.register(
-                args.server, args.username, password, invite, args.email, args.insecure
+                args.server, args.username, password, invite, args.email, args.insecure, True
             )
         else:
-            status = sync.sign_in(args.server, args.username, password, args.insecure)
+            status = sync.sign_in(args.server, args.username, password, args.insecure, True)
         print(f"Signed in as {status.username} on {status.server}.")
         if not status.keyring_ok:
             print(
@@ -492,6 +502,8 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
             print("Not linked to a sync server. Sign in: aidioma sync login --server URL ...")
         else:
             state = "signed in" if st.signed_in else "signed out"
+            if not st.keyring_ok:
+                state = "no keyring here: each sync asks for the password"
             print(f"{st.username} on {st.server} ({state})")
         when = (
             time.strftime("%Y-%m-%d %H:%M", time.localtime(st.last_sync_ms / 1000))
@@ -509,6 +521,8 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
     try:
         report = sync.sync_now()
     finally:
+        if not sync.status().keyring_ok:
+            sync.sign_out()  # the token dies with this run: revoked, not left live on the server
         sync.close()
     print(
         f"Synced: sent {plural(report.pushed, 'event', 'events')}, received "

@@ -9,10 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
+
+from sync_server.crud import tokens
+from tests.live_server import LiveServer
+
+PASSWORD = "a long family password"
 
 
 def aidioma(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1"}
+    # Never the real keyring of the machine running the tests: as on a system without one.
+    env = {**os.environ, "NO_COLOR": "1", "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     env.pop("AIDIOMA_PROFILE", None)
     return subprocess.run(
         [sys.executable, "-m", "aidioma_desktop", "--data-dir", str(data), *args],
@@ -120,3 +127,32 @@ def test_an_unknown_profile_and_a_missing_file_are_clear_errors(data: Path, tmp_
     assert (
         done.returncode == 1 and "Could not read" in done.stderr and "Traceback" not in done.stderr
     )
+
+
+def test_sync_in_the_terminal_without_a_keyring(data: Path, tmp_path: Path):
+    """Each run asks for the password and revokes its token at the end (none is left live on
+    the server); signing in to another person's account needs --merge."""
+    with LiveServer(tmp_path / "server") as server:
+
+        def live_tokens() -> int:
+            with server.app.state.context.sessions() as s:
+                return int(s.scalar(select(func.count()).select_from(tokens)) or 0)
+
+        url, invite = server.url, server.invite_code
+        signup = ("sync", "signup", "--server", url, "--username", "ana", "--invite", invite)
+        done = aidioma(data, *signup, stdin=PASSWORD + "\n")
+        assert done.returncode == 0, done.stderr
+        assert "Signed in as ana" in done.stdout and "Synced: sent" in done.stdout
+        assert "no keyring" in done.stderr
+        again = aidioma(data, "sync", stdin=PASSWORD + "\n")
+        assert again.returncode == 0, again.stderr
+        assert "Synced: sent 0 events, received 0 events." in again.stdout
+        assert live_tokens() == 0
+        status = aidioma(data, "sync", "status").stdout
+        assert "ana on " in status and "each sync asks for the password" in status
+
+        other = aidioma(data, "sync", "login", "--server", url, "--username", "ben", stdin="x\n")
+        assert other.returncode != 0
+        assert "syncs with the account ana" in other.stderr and "--merge" in other.stderr
+        assert "Traceback" not in other.stderr
+        assert "ana on " in aidioma(data, "sync", "status").stdout

@@ -260,8 +260,11 @@ SPECS: dict[str, PayloadSpec] = {
         }
     ),
     # The value is checked by its setting's own rule (SETTINGS), once the key is known.
+    # `initial`: a value a profile was created with, not a change the person made (see
+    # projections.setting_wins).
     "setting.changed": PayloadSpec(
-        required={"key": choice(*SETTINGS), "value": Check(ANY, object)}
+        required={"key": choice(*SETTINGS), "value": Check(ANY, object)},
+        optional={"initial": boolean},
     ),
 }
 

@@ -130,7 +130,28 @@ class DayStats:
 @dataclass(slots=True)
 class SettingValue:
     value: Any
-    key: tuple[str, str]  # (hlc, id) of the event that set it: last writer wins
+    key: tuple[str, str]  # (hlc, id) of the event that set it
+    initial: bool = False  # a value the profile was created with (see setting_wins)
+
+
+def is_initial(event: Event) -> bool:
+    """Whether a setting's event holds a value its profile was created with."""
+    return bool(event.payload.get("initial", False))
+
+
+def setting_wins(
+    key: tuple[str, str], initial: bool, current_key: tuple[str, str], current_initial: bool
+) -> bool:
+    """Whether a setting's event (`key` its (hlc, id)) replaces the one in force.
+
+    A change the person made beats the values a profile was created with. Among changes the
+    latest by clock wins; among creation values the earliest, so that a laptop added to an
+    account later (created with its own name, level, languages) does not reset the person's
+    settings. A total order: every device ends with the same value, in any order of arrival.
+    """
+    if initial != current_initial:
+        return not initial
+    return key < current_key if initial else key > current_key
 
 
 @dataclass(slots=True)
@@ -190,7 +211,7 @@ class Projection:
                 self.added[cid] = AddedCard(cid, event.payload, event.order_key)
 
     def apply_setting(self, event: Event) -> None:
-        name = event.payload["key"]
+        name, initial = event.payload["key"], is_initial(event)
         current = self.settings.get(name)
-        if current is None or current.key < event.order_key:
-            self.settings[name] = SettingValue(event.payload["value"], event.order_key)
+        if current is None or setting_wins(event.order_key, initial, current.key, current.initial):
+            self.settings[name] = SettingValue(event.payload["value"], event.order_key, initial)

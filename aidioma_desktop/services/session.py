@@ -214,8 +214,13 @@ class SessionService:
             password_hash = _hasher.hash(password) if password else None
             db.create_profile(profile_id, self.clock.now_ms(), password_hash)
             learner = Learner(db, self.clock, self.library)
+            # Marked initial: where this profile joins an account that has its own settings
+            # (a new laptop), the account's stay (projections.setting_wins).
             learner.record_many(
-                [("setting.changed", {"key": k, "value": v}) for k, v in initial.items()]
+                [
+                    ("setting.changed", {"key": k, "value": v, "initial": True})
+                    for k, v in initial.items()
+                ]
             )
         finally:
             db.close()

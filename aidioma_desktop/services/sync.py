@@ -58,6 +58,11 @@ class SyncCancelled(SyncError):
     pass
 
 
+class AccountSwitch(SyncError):
+    """Signing in to another account than the one this profile syncs with: the two histories
+    would merge for good, so it needs the person's say-so (`merge=True`)."""
+
+
 @dataclass(frozen=True)
 class SyncStatus:
     server: str
@@ -125,19 +130,45 @@ class SyncService:
         invite_code: str,
         email: str = "",
         insecure: bool = False,
+        merge: bool = False,
     ) -> SyncStatus:
         url = check_server_url(server_url, insecure)
+        self.check_switch(username, merge)
         with self._lock, SyncClient(url, insecure) as client:
-            token = client.register(username.strip(), email.strip(), password, invite_code.strip())
-            return self._link(url, username.strip(), token, insecure)
+            grant = client.register(username.strip(), email.strip(), password, invite_code.strip())
+            return self._link(url, grant.username, grant.token, insecure)
 
     def sign_in(
-        self, server_url: str, username: str, password: str, insecure: bool = False
+        self,
+        server_url: str,
+        username: str,
+        password: str,
+        insecure: bool = False,
+        merge: bool = False,
     ) -> SyncStatus:
         url = check_server_url(server_url, insecure)
+        self.check_switch(username, merge)
         with self._lock, SyncClient(url, insecure) as client:
-            token = client.login(username.strip(), password)
-            return self._link(url, username.strip(), token, insecure)
+            grant = client.login(username.strip(), password)
+            return self._link(url, grant.username, grant.token, insecure)
+
+    def check_switch(self, username: str, merge: bool = False) -> None:
+        """Refuse (AccountSwitch) to sign a profile that has synced with one account in to
+        another unless `merge`: this profile's history would go to that account and the
+        account's come here, and neither can be taken apart again. Another server with the
+        same username is the same person moving: allowed."""
+        old_server, old_username = self._linked()
+        username = username.strip()
+        if merge or not old_username or old_username.casefold() == username.casefold():
+            return
+        if not (self.db.meta(HISTORY) or self.db.meta(CURSOR)):
+            return  # linked but never synced: nothing of that account is here
+        raise AccountSwitch(
+            f"This profile syncs with the account {old_username} on {old_server}. Signing in "
+            f"as {username} would merge the two for good: this profile's progress would go to "
+            f"{username}'s account, and {username}'s progress would come here. Do it only if "
+            "both accounts are yours."
+        )
 
     def sign_out(self) -> None:
         """Forget the token (and revoke it when the server is reachable); unsent events stay."""
@@ -158,7 +189,7 @@ class SyncService:
 
     def _link(self, server: str, username: str, token: str, insecure: bool) -> SyncStatus:
         old_server, old_username = self._linked()
-        if (old_server, old_username) != (server, username):
+        if old_server != server or old_username.casefold() != username.casefold():
             # Another account (or the first): it must get this profile's whole history.
             self.db.requeue_all((CURSOR, HISTORY))
             self._cursor = self._history = None

@@ -25,7 +25,15 @@ from ..domain import review
 from ..domain.errors import AppError
 from ..domain.events import ORDER, SETTINGS, Event, StoredEvent
 from ..domain.learning_day import learning_day
-from ..domain.projections import CARD_KINDS, DAY_KINDS, DayStats, Progress, Projection
+from ..domain.projections import (
+    CARD_KINDS,
+    DAY_KINDS,
+    DayStats,
+    Progress,
+    Projection,
+    is_initial,
+    setting_wins,
+)
 from .migrations import APPLICATION_ID, LATEST, MIGRATIONS
 from .models import (
     ContentRow,
@@ -553,23 +561,25 @@ class ProfileDatabase:
         return json.loads(raw) if raw is not None else SETTINGS[key][1]
 
     def _apply_settings(self, s: Session, events: list[Event]) -> None:
-        """Each setting takes the value of its latest change by clock, stored or new."""
-        latest: dict[str, Event] = {}
+        """Each setting takes the value of the event that wins (setting_wins), stored or new."""
+        winner: dict[str, Event] = {}
         for e in events:
-            key = e.payload["key"]
-            if key not in latest or latest[key].order_key < e.order_key:
-                latest[key] = e
-        if not latest:
+            key, held = e.payload["key"], winner.get(e.payload["key"])
+            if held is None or setting_wins(
+                e.order_key, is_initial(e), held.order_key, is_initial(held)
+            ):
+                winner[key] = e
+        if not winner:
             return
-        stored = s.scalars(select(SettingRow).where(SettingRow.key.in_(list(latest))))
+        stored = s.scalars(select(SettingRow).where(SettingRow.key.in_(list(winner))))
         rows = {r.key: r for r in stored}
-        for key, e in latest.items():
+        for key, e in winner.items():
             row = rows.get(key)
-            value = json.dumps(e.payload["value"])
+            value, initial = json.dumps(e.payload["value"]), is_initial(e)
             if row is None:
-                s.add(SettingRow(key=key, value=value, hlc=e.hlc, event_id=e.id))
-            elif (row.hlc, row.event_id) < e.order_key:
-                row.value, row.hlc, row.event_id = value, e.hlc, e.id
+                s.add(SettingRow(key=key, value=value, hlc=e.hlc, event_id=e.id, initial=initial))
+            elif setting_wins(e.order_key, initial, (row.hlc, row.event_id), row.initial):
+                row.value, row.hlc, row.event_id, row.initial = value, e.hlc, e.id, initial
         s.flush()
 
     def _apply_card_added(self, s: Session, e: Event) -> None:
@@ -602,7 +612,11 @@ class ProfileDatabase:
             for key, sv in state.settings.items():
                 s.add(
                     SettingRow(
-                        key=key, value=json.dumps(sv.value), hlc=sv.key[0], event_id=sv.key[1]
+                        key=key,
+                        value=json.dumps(sv.value),
+                        hlc=sv.key[0],
+                        event_id=sv.key[1],
+                        initial=sv.initial,
                     )
                 )
             library = set(s.scalars(select(ContentRow.id).where(ContentRow.origin == "library")))

@@ -130,6 +130,12 @@ MIGRATIONS: list[str] = [
     DROP INDEX ix_events_content;
     CREATE INDEX ix_events_content ON events (content_id) WHERE content_id IS NOT NULL;
     """,
+    # 6: which setting values a profile was created with (they give way to the person's own
+    # changes and to an account's earlier ones: projections.setting_wins). Values stored
+    # before were all taken as changes, as their events carry no mark.
+    """
+    ALTER TABLE settings ADD COLUMN initial INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

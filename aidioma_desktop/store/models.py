@@ -91,6 +91,7 @@ class SettingRow(Base):
     value: Mapped[str]  # JSON
     hlc: Mapped[str]
     event_id: Mapped[str]
+    initial: Mapped[bool]  # set when the profile was created, not changed by the person
 
 
 class SessionRow(Base):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -61,21 +62,41 @@ class PullPage:
     unreadable: int  # pulled events this version cannot read: skipped, still on the server
 
 
+@dataclass(frozen=True)
+class Grant:
+    token: str
+    username: str  # as the account spells it (usernames are not case-sensitive)
+
+
+def _grant(data: dict[str, Any], asked: str) -> Grant:
+    return Grant(str(data["token"]), str(data.get("username") or asked))
+
+
 def check_server_url(url: str, insecure: bool = False) -> str:
     """The server address, normalised; plain http only to this computer or when allowed."""
     text = url.strip().rstrip("/")
-    if text and "://" not in text:
-        text = "https://" + text
+    if text and "://" not in text and not _SCHEME_TYPO(text):
+        # No scheme: https, but plain http to this computer (how the server starts by default).
+        host = urlsplit("//" + text).hostname
+        text = ("http://" if host and _is_loopback(host) else "https://") + text
     parts = urlsplit(text)
+    try:
+        parts.port  # noqa: B018 (raises for a port that is not a number)
+    except ValueError:
+        parts = parts._replace(netloc="")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SyncError(f"'{url}' is not a server address such as https://sync.example.org.")
     if parts.scheme == "http" and not insecure and not _is_loopback(parts.hostname):
         raise SyncError(
             f"{text} uses plain http, so your password and progress would cross the network "
-            "unencrypted. Use https, or tick 'Allow insecure connection' if you trust this "
-            "network."
+            "unencrypted. Use https, or allow an insecure connection if you trust this network "
+            "('Allow insecure connection' in Settings → Sync; --insecure in the terminal)."
         )
     return text
+
+
+# "htp:/host", "https:host": a scheme typed wrong, not a host name.
+_SCHEME_TYPO = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)").match
 
 
 def _is_loopback(host: str) -> bool:
@@ -113,18 +134,18 @@ class SyncClient:
     def health(self) -> dict[str, Any]:
         return self._call("GET", "/health")
 
-    def register(self, username: str, email: str, password: str, invite_code: str) -> str:
+    def register(self, username: str, email: str, password: str, invite_code: str) -> Grant:
         body = {
             "username": username,
             "email": email,
             "password": password,
             "invite_code": invite_code,
         }
-        return str(self._call("POST", "/auth/register", body)["token"])
+        return _grant(self._call("POST", "/auth/register", body), username)
 
-    def login(self, username: str, password: str) -> str:
+    def login(self, username: str, password: str) -> Grant:
         body = {"username": username, "password": password}
-        return str(self._call("POST", "/auth/login", body)["token"])
+        return _grant(self._call("POST", "/auth/login", body), username)
 
     def logout(self, token: str) -> None:
         self._call("POST", "/auth/logout", token=token)
@@ -208,6 +229,17 @@ class SyncClient:
                 f"The sync server at {self.server_url} did not answer in time. Your progress is "
                 "kept here and will be sent later."
             ) from exc
+        except httpx.ConnectError as exc:
+            if "WRONG_VERSION_NUMBER" in str(exc) or "record layer failure" in str(exc):
+                plain = "http://" + self.server_url.split("://", 1)[1]
+                raise SyncError(
+                    f"The server at {self.server_url} does not speak https. If it runs on this "
+                    f"computer or a network you trust, use {plain} (plain http)."
+                ) from exc
+            raise Offline(
+                f"Cannot reach the sync server at {self.server_url} ({_reason(exc)}). Your "
+                "progress is kept here and will be sent when it is back."
+            ) from exc
         except httpx.TransportError as exc:
             raise Offline(
                 f"Cannot reach the sync server at {self.server_url} ({_reason(exc)}). Your "
@@ -237,10 +269,8 @@ class SyncClient:
         if status == 401:
             return AuthError(message or "The server did not accept the sign-in. Sign in again.")
         if status == 429:
-            retry = _retry_after(response)
-            return RateLimited(
-                (message or "Too many attempts.") + f" Try again in {retry:.0f} s.", retry
-            )
+            retry = _retry_after(response)  # the server's message says when, in words
+            return RateLimited(message or f"Too many attempts. Try again in {retry:.0f} s.", retry)
         return ServerRefused(message or f"The server refused the request ({status}).", status, code)
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services.sync import SyncReport, SyncService, SyncStatus
+from ..services.sync import AccountSwitch, SyncReport, SyncService, SyncStatus
 from ..sync.client import AuthError, Offline
 from .context import Context
 from .tasks import TaskRunner, readable
@@ -52,6 +52,8 @@ class SyncController(QObject):
     synced = Signal(object)  # SyncReport, after a sync that brought or sent something
     failed = Signal(str)  # a readable reason
     account_changed = Signal(object)  # SyncStatus, after sign-in, sign-up or sign-out
+    # A sign-in to another account than this profile's would merge the two: the box asks.
+    merge_asked = Signal(str, str, dict)  # action, the reason, the action's fields
 
     def __init__(self, ctx: Context, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -177,7 +179,13 @@ class SyncController(QObject):
             if status.signed_in:
                 self.sync_now()
 
-        self.runner.run(work, done, self._error)
+        def failed(error: BaseException) -> None:
+            if isinstance(error, AccountSwitch):
+                self.merge_asked.emit(action, readable(error), fields)
+            else:
+                self._error(error)
+
+        self.runner.run(work, done, failed)
 
     def stop(self) -> None:
         """At logout: no new syncs; the one under way ends after its current round trip."""
@@ -236,8 +244,14 @@ class SyncBox(QGroupBox):
         self.sign_in_button = button(self.tr("Sign in"), self.tr("Sign in to sync"), "primary")
         self.sign_out_button = button(self.tr("Sign out"), self.tr("Sign out of sync"))
         self.sync_button = button(self.tr("Sync now"), self.tr("Sync now"), "primary")
+        self.merge_button = button(
+            self.tr("Merge the accounts"), self.tr("Sign in and merge the two accounts")
+        )
+        self.merge_button.setVisible(False)
+        self._merge: tuple[str, dict[str, Any]] | None = None  # the sign-in that waits
         actions = QHBoxLayout()
-        for b in (self.create_button, self.sign_in_button, self.sign_out_button, self.sync_button):
+        buttons = (self.create_button, self.sign_in_button, self.sign_out_button, self.sync_button)
+        for b in (*buttons, self.merge_button):
             actions.addWidget(b)
         actions.addStretch(1)
         form.addRow("", actions)
@@ -252,6 +266,8 @@ class SyncBox(QGroupBox):
         self.sign_in_button.clicked.connect(self._sign_in)
         self.sign_out_button.clicked.connect(lambda: self._act("sign_out", self.tr("Signing out…")))
         self.sync_button.clicked.connect(controller.sync_now)
+        self.merge_button.clicked.connect(self._merge_accounts)
+        controller.merge_asked.connect(self._ask_merge)
         controller.status_changed.connect(self.show_status)
         controller.failed.connect(lambda text: self._say(text, "bad"))
         controller.synced.connect(self._synced)
@@ -325,7 +341,19 @@ class SyncBox(QGroupBox):
     def _sign_in(self) -> None:
         self._act("sign_in", self.tr("Signing in…"), **self._fields())
 
+    def _ask_merge(self, action: str, reason: str, fields: dict[str, Any]) -> None:
+        self._say(reason, "bad")
+        self._merge = (action, fields)  # the password only in memory, until the next click
+        self.merge_button.setVisible(True)
+
+    def _merge_accounts(self) -> None:
+        if self._merge is not None:
+            action, fields = self._merge
+            self._act(action, self.tr("Signing in…"), **fields, merge=True)
+
     def _act(self, action: str, progress: str, **fields: Any) -> None:
+        self._merge = None
+        self.merge_button.setVisible(False)
         if action != "sign_out" and not (fields["server_url"] and fields["username"]):
             self._say(self.tr("Fill in the server address and your username."), "bad")
             return

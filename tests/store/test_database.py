@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -58,10 +59,17 @@ def test_the_orm_models_match_the_migrated_schema(tmp_path: Path):
 
 def test_a_database_of_the_first_schema_version_is_upgraded_with_its_data(tmp_path: Path):
     path = tmp_path / "old.aidioma"
-    old = ProfileDatabase.open(path, create=True, schema=1)  # as the first release wrote it
-    with old._session() as s, s.begin():  # the first release had no outbox to queue into
-        old._store(s, [goal_event(25)])
-    old.close()
+    ProfileDatabase.open(path, create=True, schema=1).close()
+    # The event and the setting it made, as the first release wrote them (no outbox yet).
+    e = goal_event(25)
+    with sqlite3.connect(path) as raw:
+        raw.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            (e.id, e.kind, e.hlc, e.device_id, e.occurred_at, e.tz_offset_min, e.v,
+             json.dumps(e.payload)),
+        )  # fmt: skip
+        raw.execute("INSERT INTO settings VALUES ('daily_goal', '25', ?, ?)", (e.hlc, e.id))
+    raw.close()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
 
     upgraded = ProfileDatabase.open(path)

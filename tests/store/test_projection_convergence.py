@@ -71,6 +71,8 @@ def make_events(script: list) -> list[Event]:
                 target
             ]
             payload = {"key": target, "value": value}
+            if n >= 2:  # as a profile was created with it: gives way to changes
+                payload["initial"] = True
             name = "setting.changed"
         else:
             payload = {"content_id": target, "es": f"hola {n}", "en": f"hello {n}"}
@@ -124,3 +126,27 @@ def test_incremental_equals_rebuild_for_any_order_batching_and_duplicates(script
         finally:
             incremental.close()
             rebuilt.close()
+
+
+def test_a_change_beats_creation_values_and_the_first_creation_value_stands():
+    def level(value: str, at: int, device: str, initial: bool) -> Event:
+        payload = {"key": "level", "value": value} | ({"initial": True} if initial else {})
+        return Event(uuid7(at), "setting.changed", Hlc(at, 0, device).render(), device, at, 0,
+                     payload)  # fmt: skip
+
+    first = level("intermediate", T0, "dev-a", initial=True)
+    later_laptop = level("beginner", T0 + HOUR, "dev-b", initial=True)
+    change = level("advanced", T0 - HOUR, "dev-c", initial=False)  # even an older change
+    newer_change = level("beginner", T0 + 2 * HOUR, "dev-a", initial=False)
+    for events, expected in [
+        ([later_laptop, first], "intermediate"),
+        ([first, later_laptop, change], "advanced"),
+        ([newer_change, first, change, later_laptop], "beginner"),
+    ]:
+        assert Projection.rebuild(events).setting("level") == expected
+        with tempfile.TemporaryDirectory() as folder:
+            db = ProfileDatabase.open(Path(folder) / "p.aidioma", create=True)
+            for e in events:  # one at a time, in this order of arrival
+                db.append([e])
+            assert db.settings()["level"] == expected
+            db.close()

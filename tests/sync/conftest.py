@@ -105,11 +105,12 @@ def make_device(tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator[Calla
     made: list[Device] = []
     library = ContentLibrary.load()
 
-    def make(name: str, start_ms: int = T0, offset_min: int = 60) -> Device:
+    def make(name: str, start_ms: int = T0, offset_min: int = 60, **profile: Any) -> Device:
+        """`profile`: create_profile's choices (level, languages...)."""
         paths = AppPaths.resolve(tmp_path / name)
         clock = ManualClock(start_ms, offset_min)
         service = SessionService(paths, clock, library)
-        service.create_profile("Me")
+        service.create_profile("Me", **profile)
         learner = service.login("Me")
         device = Device(
             name, paths, clock, service, learner, SyncService(learner, SecretStore(KEYRING_SERVICE))

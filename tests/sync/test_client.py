@@ -17,7 +17,7 @@ from keyring.backends import fail
 
 from aidioma_desktop.domain.events import StoredEvent
 from aidioma_desktop.domain.ids import uuid7
-from aidioma_desktop.services.sync import KEYRING_SERVICE, account_key
+from aidioma_desktop.services.sync import KEYRING_SERVICE, AccountSwitch, account_key
 from aidioma_desktop.store.secrets import SecretStore
 from aidioma_desktop.sync.client import (
     AuthError,
@@ -42,6 +42,36 @@ def test_plain_http_is_refused_for_another_computer_unless_allowed():
     assert check_server_url("sync.example.org") == "https://sync.example.org"
     with pytest.raises(SyncError, match="not a server address"):
         check_server_url("ftp://example.org")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("127.0.0.1:8765", "http://127.0.0.1:8765"),  # the server's own default, on this computer
+        ("localhost:8765/", "http://localhost:8765"),
+        ("sync.example.org:8443", "https://sync.example.org:8443"),
+        ("htp:/127.0.0.1", None),  # a scheme typed wrong is not a host name
+        ("https:sync.example.org", None),
+        ("http://sync.example.org:port", None),
+    ],
+)
+def test_a_server_address_is_read_as_meant_or_refused(typed, meant):
+    if meant is None:
+        with pytest.raises(SyncError, match="not a server address"):
+            check_server_url(typed, insecure=True)
+    else:
+        assert check_server_url(typed) == meant
+
+
+def test_the_insecure_advice_names_the_box_and_the_terminal_option():
+    with pytest.raises(SyncError, match="Settings → Sync; --insecure in the terminal"):
+        check_server_url("http://192.168.1.20:8765")
+
+
+def test_https_to_a_plain_http_server_says_to_use_http(server):
+    address = server.url.replace("http://", "https://")
+    with SyncClient(address) as client, pytest.raises(SyncError, match="does not speak https"):
+        client.health()
 
 
 def _closed_port() -> int:
@@ -146,6 +176,43 @@ def test_signing_out_revokes_the_token_and_keeps_unsent_events(make_device, serv
         client.account(token)
     with pytest.raises(AuthError, match="Sign in"):
         device.sync.sync_now()
+
+
+def test_signing_in_to_another_persons_account_asks_first_and_merges_nothing_until_told(
+    make_device, server
+):
+    ana, ben = unique_user("ana"), unique_user("ben")
+    laptop, bens = make_device("laptop"), make_device("bens")
+    bens.sync.register(server.url, ben, PASSWORD, server.invite_code)
+    bens.practise("food.002", 40)
+    bens.sync.sync_now()
+    laptop.sync.register(server.url, ana, PASSWORD, server.invite_code)
+    laptop.practise("food.001", 80)
+    laptop.sync.sync_now()
+    laptop.sync.sign_out()
+    anas_events = laptop.learner.db.event_count()
+    with SyncClient(server.url) as client:
+        bens_token = client.login(ben, PASSWORD).token
+        bens_events = client.account(bens_token)["events"]
+
+    with pytest.raises(AccountSwitch, match=f"syncs with the account {ana}"):
+        laptop.sync.sign_in(server.url, ben, PASSWORD)
+    assert laptop.sync.status().username == ana  # still linked to ana, nothing sent or pulled
+    assert laptop.learner.db.event_count() == anas_events
+    with SyncClient(server.url) as client:
+        assert client.account(bens_token)["events"] == bens_events
+
+    # The same account typed in capitals is no switch, and is not sent again.
+    laptop.sync.sign_in(server.url, ana.upper(), PASSWORD)
+    assert laptop.sync.status().username == ana
+    assert laptop.sync.sync_now().pushed == 0
+
+    # Told to, it merges: both histories end up on both sides.
+    laptop.sync.sign_in(server.url, ben, PASSWORD, merge=True)
+    report = laptop.sync.sync_now()
+    assert laptop.sync.status().username == ben
+    assert (report.pushed, report.pulled) == (anas_events, bens_events)
+    assert laptop.learner.db.event_count() == anas_events + bens_events
 
 
 def test_a_large_push_travels_compressed_and_reads_back_as_the_exact_request():

@@ -226,6 +226,32 @@ def test_a_fresh_device_with_its_own_practice_joins_an_account_with_history(make
     assert a.learner.db.progress("food.001").attempts == 6
 
 
+def test_a_new_laptop_does_not_reset_the_settings_of_the_account_it_joins(make_device, server):
+    """A profile is created with a name, level and languages; joining an account that has its
+    own, those of the account stay, and changes made since, on either side, win."""
+    username = unique_user("settings")
+    a = make_device("a", level="intermediate", primary_language="es", target_language="en")
+    a.record("setting.changed", {"key": "daily_goal", "value": 40})  # a change the person made
+    a.sync.register(server.url, username, PASSWORD, server.invite_code)
+    a.sync.sync_now()
+    laptop = make_device("laptop", start_ms=T0 + DAY)  # later, with the defaults
+    laptop.practise("food.001", 95)
+    laptop.sync.sign_in(server.url, username, PASSWORD)
+    settle([a, laptop])
+    assert_converged([a, laptop], server.url, username)
+    for device in (a, laptop):
+        chosen = device.learner.settings()
+        assert (chosen["level"], chosen["primary_language"], chosen["target_language"]) == (
+            "intermediate",
+            "es",
+            "en",
+        )
+        assert chosen["daily_goal"] == 40
+    laptop.record("setting.changed", {"key": "level", "value": "advanced"})  # changed since
+    settle([a, laptop])
+    assert a.learner.settings()["level"] == "advanced"
+
+
 def test_a_device_offline_for_sixty_days_loses_nothing(make_device, server):
     a, b, username = signed_in_pair(make_device, server)
     settle([a, b])

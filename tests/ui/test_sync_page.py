@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from aidioma_desktop.sync.client import SyncClient
 from tests.live_server import LiveServer
 from tests.ui.conftest import WAIT_MS
 
@@ -24,7 +25,8 @@ def test_create_an_account_sync_practice_and_sign_out(
     with LiveServer(tmp_path / "server") as server:
         make_profile("Ana")
         window = harness.start("Ana")
-        assert window.sync_state.text() == "Sync off"
+        # The status is read on the sync worker: the indicator fills in a moment later.
+        qtbot.waitUntil(lambda: window.sync_state.text() == "Sync off", timeout=WAIT_MS)
         box = open_sync_settings(window)
         harness.idle()
         assert box.sign_in_button.isVisible() and not box.sync_button.isVisible()
@@ -95,3 +97,35 @@ def test_plain_http_to_another_computer_needs_the_insecure_box(
     qtbot.keyClicks(box.account_password, PASSWORD)
     qtbot.mouseClick(box.sign_in_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "plain http" in box.message.text(), timeout=WAIT_MS)
+
+
+def test_signing_in_to_another_account_asks_before_merging_the_two(
+    harness, qtbot, make_profile, memory_keyring, tmp_path
+):
+    with LiveServer(tmp_path / "server") as server:
+        with SyncClient(server.url) as client:
+            client.register("ben", "", PASSWORD, server.invite_code)
+        make_profile("Ana")
+        window = harness.start("Ana")
+        box = open_sync_settings(window)
+        harness.idle()
+        qtbot.keyClicks(box.server, server.url)
+        qtbot.keyClicks(box.username, "ana")
+        qtbot.keyClicks(box.invite, server.invite_code)
+        qtbot.keyClicks(box.account_password, PASSWORD)
+        qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.sync_state.text().startswith("Synced"), timeout=WAIT_MS)
+        qtbot.mouseClick(box.sign_out_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: box.message.text() == "Signed out.", timeout=WAIT_MS)
+
+        box.username.setText("ben")
+        qtbot.keyClicks(box.account_password, PASSWORD)
+        qtbot.mouseClick(box.sign_in_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "merge the two" in box.message.text(), timeout=WAIT_MS)
+        assert box.merge_button.isVisible()
+        assert "ana on " in box.account.text() and "signed out" in box.account.text()
+
+        qtbot.mouseClick(box.merge_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.sync_state.text().startswith("Synced"), timeout=WAIT_MS)
+        assert "ben on " in box.account.text() and "signed in" in box.account.text()
+        assert not box.merge_button.isVisible()
