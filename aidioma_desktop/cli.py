@@ -114,6 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
     sync_sub.add_parser("now", help="push and pull now")
     sync_sub.add_parser("status", help="account, last sync and events waiting to be sent")
     sync_sub.add_parser("logout", help="sign out of the server (unsent events stay here)")
+    sync_sub.add_parser(
+        "delete-account",
+        help="erase your account and its progress from the server (this computer keeps its own)",
+    )
 
     grade_cmd = sub.add_parser("grade", help="grade translations in batch")
     grade_cmd.add_argument(
@@ -492,6 +496,25 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         action = "now"
+    if action == "delete-account":
+        st = sync.status()
+        if not st.server:
+            raise AppError("This profile is not linked to a sync server.")
+        print(
+            f"This erases the account {st.username} and all its progress from {st.server}, for "
+            "good; your other computers will no longer sync with it. This computer keeps its "
+            "own copy.",
+            file=sys.stderr,
+        )
+        typed = _secret(f"Type {st.username} to confirm: ").strip()
+        if typed.casefold() != st.username.casefold():
+            raise AppError("Not confirmed: nothing was deleted.")
+        if not st.signed_in:
+            password = _secret(f"Password for {st.username} on {st.server}: ")
+            sync.sign_in(st.server, st.username, password, st.insecure)
+        sync.delete_account()
+        print(f"Deleted the account {st.username} on {st.server}. This profile keeps its data.")
+        return 0
     if action == "logout":
         sync.sign_out()
         print(f"Signed out. {plural(sync.status().pending, 'event waits', 'events wait')} here.")

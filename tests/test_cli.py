@@ -156,3 +156,11 @@ def test_sync_in_the_terminal_without_a_keyring(data: Path, tmp_path: Path):
         assert "syncs with the account ana" in other.stderr and "--merge" in other.stderr
         assert "Traceback" not in other.stderr
         assert "ana on " in aidioma(data, "sync", "status").stdout
+
+        refused = aidioma(data, "sync", "delete-account", stdin="bob\n")
+        assert refused.returncode != 0 and "nothing was deleted" in refused.stderr
+        deleted = aidioma(data, "sync", "delete-account", stdin=f"ana\n{PASSWORD}\n")
+        assert deleted.returncode == 0, deleted.stderr
+        assert "Deleted the account ana" in deleted.stdout
+        assert "Not linked" in aidioma(data, "sync", "status").stdout
+        assert live_tokens() == 0

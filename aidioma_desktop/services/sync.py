@@ -187,6 +187,24 @@ class SyncService:
             except SyncError:
                 pass  # offline: the token expires on the server by itself
 
+    def delete_account(self) -> SyncStatus:
+        """Erase the account and everything of it from the server (the person's other devices
+        can no longer sync with it); this profile keeps all its data and is unlinked, so that
+        any account it is linked to next gets its whole history."""
+        with self._lock:
+            server, username = self._linked()
+            token = self.tokens.get(account_key(server, username)) if server else None
+            if not server or not username or not token:
+                raise AuthError("Sign in to the account first: only its owner can delete it.")
+            with SyncClient(server, self._insecure()) as client:
+                client.delete_account(token)
+            self.tokens.delete(account_key(server, username))
+            self._drop_client()
+            self.db.requeue_all((CURSOR, HISTORY, SERVER, USERNAME, INSECURE, LAST_SYNC))
+            self._account, self._cursor, self._history = None, None, None
+            self._last_sync_ms = self._last_sync_written = 0
+        return self.status()
+
     def _link(self, server: str, username: str, token: str, insecure: bool) -> SyncStatus:
         old_server, old_username = self._linked()
         if old_server != server or old_username.casefold() != username.casefold():

@@ -169,6 +169,7 @@ class SyncController(QObject):
             "register": lambda: service.register(**fields),
             "sign_in": lambda: service.sign_in(**fields),
             "sign_out": lambda: (service.sign_out(), service.status())[1],
+            "delete_account": service.delete_account,
         }[action]
 
         def done(status: SyncStatus) -> None:
@@ -244,14 +245,16 @@ class SyncBox(QGroupBox):
         self.sign_in_button = button(self.tr("Sign in"), self.tr("Sign in to sync"), "primary")
         self.sign_out_button = button(self.tr("Sign out"), self.tr("Sign out of sync"))
         self.sync_button = button(self.tr("Sync now"), self.tr("Sync now"), "primary")
-        self.merge_button = button(
-            self.tr("Merge the accounts"), self.tr("Sign in and merge the two accounts")
+        self.delete_button = button(
+            self.tr("Delete account…"), self.tr("Delete the sync account from the server")
         )
-        self.merge_button.setVisible(False)
-        self._merge: tuple[str, dict[str, Any]] | None = None  # the sign-in that waits
+        # Confirms what needs the person's say-so (merging two accounts, deleting one).
+        self.confirm_button = button("", self.tr("Confirm"))
+        self.confirm_button.setVisible(False)
+        self._pending: tuple[str, dict[str, Any]] | None = None  # the action that waits
         actions = QHBoxLayout()
         buttons = (self.create_button, self.sign_in_button, self.sign_out_button, self.sync_button)
-        for b in (*buttons, self.merge_button):
+        for b in (*buttons, self.delete_button, self.confirm_button):
             actions.addWidget(b)
         actions.addStretch(1)
         form.addRow("", actions)
@@ -266,16 +269,13 @@ class SyncBox(QGroupBox):
         self.sign_in_button.clicked.connect(self._sign_in)
         self.sign_out_button.clicked.connect(lambda: self._act("sign_out", self.tr("Signing out…")))
         self.sync_button.clicked.connect(controller.sync_now)
-        self.merge_button.clicked.connect(self._merge_accounts)
+        self.delete_button.clicked.connect(self._ask_delete)
+        self.confirm_button.clicked.connect(self._confirmed)
         controller.merge_asked.connect(self._ask_merge)
         controller.status_changed.connect(self.show_status)
         controller.failed.connect(lambda text: self._say(text, "bad"))
         controller.synced.connect(self._synced)
-        controller.account_changed.connect(
-            lambda st: self._say(
-                self.tr("Signed in.") if st.signed_in else self.tr("Signed out."), "good"
-            )
-        )
+        controller.account_changed.connect(self._account_changed)
         self.show_status(None)
 
     def show_status(self, status: SyncStatus | None) -> None:
@@ -293,6 +293,7 @@ class SyncBox(QGroupBox):
         self.sign_in_button.setVisible(not signed_in)
         self.sign_out_button.setVisible(signed_in)
         self.sync_button.setVisible(signed_in)
+        self.delete_button.setVisible(signed_in)
         if status is None or not status.server:
             self.account.setText(self.tr("Not set up"))
             return
@@ -342,27 +343,60 @@ class SyncBox(QGroupBox):
         self._act("sign_in", self.tr("Signing in…"), **self._fields())
 
     def _ask_merge(self, action: str, reason: str, fields: dict[str, Any]) -> None:
-        self._say(reason, "bad")
-        self._merge = (action, fields)  # the password only in memory, until the next click
-        self.merge_button.setVisible(True)
+        # The password stays in memory only, until the next click.
+        self._ask(reason, self.tr("Merge the accounts"), action, fields | {"merge": True})
 
-    def _merge_accounts(self) -> None:
-        if self._merge is not None:
-            action, fields = self._merge
-            self._act(action, self.tr("Signing in…"), **fields, merge=True)
+    def _ask_delete(self) -> None:
+        status = self.controller.status
+        who = status.username if status else ""
+        self._ask(
+            self.tr(
+                "This erases the account %1 and all its progress from the server, for good; "
+                "your other computers will no longer sync with it. This computer keeps its own "
+                "copy."
+            ).replace("%1", who),
+            self.tr("Delete it for good"),
+            "delete_account",
+            {},
+        )
+
+    def _ask(self, text: str, confirm: str, action: str, fields: dict[str, Any]) -> None:
+        self._say(text, "bad")
+        self._pending = (action, fields)
+        self.confirm_button.setText(confirm)
+        self.confirm_button.setVisible(True)
+
+    def _confirmed(self) -> None:
+        if self._pending is not None:
+            action, fields = self._pending
+            self._act(action, self.tr("Working…"), **fields)
 
     def _act(self, action: str, progress: str, **fields: Any) -> None:
-        self._merge = None
-        self.merge_button.setVisible(False)
-        if action != "sign_out" and not (fields["server_url"] and fields["username"]):
+        self._pending = None
+        self.confirm_button.setVisible(False)
+        if action in ("sign_out", "delete_account"):
+            self._say(progress, "subtle")
+            self.controller.account_action(action, **fields)
+            return
+        if not (fields["server_url"] and fields["username"]):
             self._say(self.tr("Fill in the server address and your username."), "bad")
             return
-        if action != "sign_out" and not fields["password"]:
+        if not fields["password"]:
             self._say(self.tr("Type your account password."), "bad")
             return
         self._say(progress, "subtle")
         self.account_password.clear()
         self.controller.account_action(action, **fields)
+
+    def _account_changed(self, status: SyncStatus) -> None:
+        if status.signed_in:
+            self._say(self.tr("Signed in."), "good")
+        elif not status.server:
+            self._say(self.tr("The account was deleted from the server."), "good")
+            self.server.clear()
+            self.username.clear()
+        else:
+            self._say(self.tr("Signed out."), "good")
 
     def _synced(self, report: SyncReport) -> None:
         self._say(

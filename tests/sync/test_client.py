@@ -215,6 +215,30 @@ def test_signing_in_to_another_persons_account_asks_first_and_merges_nothing_unt
     assert laptop.learner.db.event_count() == anas_events + bens_events
 
 
+def test_deleting_the_account_erases_it_on_the_server_and_keeps_this_profiles_data(
+    make_device, server
+):
+    username = unique_user("del")
+    a, b = make_device("a"), make_device("b")
+    a.sync.register(server.url, username, PASSWORD, server.invite_code)
+    b.sync.sign_in(server.url, username, PASSWORD)
+    a.practise("food.001", 80)
+    a.sync.sync_now()
+    b.sync.sync_now()
+    kept = a.learner.db.event_count()
+
+    status = a.sync.delete_account()
+    assert (status.server, status.username, status.signed_in) == ("", "", False)
+    assert a.learner.db.event_count() == kept and a.learner.db.progress("food.001")
+    with pytest.raises(AuthError):
+        b.sync.sync_now()  # the other laptop's token died with the account
+    with SyncClient(server.url) as client, pytest.raises(AuthError):
+        client.login(username, PASSWORD)
+    # Made again, the account gets this profile's whole history.
+    a.sync.register(server.url, username, PASSWORD, server.invite_code)
+    assert a.sync.sync_now().pushed == kept
+
+
 def test_a_large_push_travels_compressed_and_reads_back_as_the_exact_request():
     """The events of a large push are compressed ahead (on a helper thread) and sent after a
     separately compressed head: any gzip reader must get the very JSON of the request."""

@@ -3,9 +3,10 @@ sync server on 127.0.0.1 and a real profile database."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
-from aidioma_desktop.sync.client import SyncClient
+from aidioma_desktop.sync.client import AuthError, SyncClient
 from tests.live_server import LiveServer
 from tests.ui.conftest import WAIT_MS
 
@@ -122,10 +123,40 @@ def test_signing_in_to_another_account_asks_before_merging_the_two(
         qtbot.keyClicks(box.account_password, PASSWORD)
         qtbot.mouseClick(box.sign_in_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "merge the two" in box.message.text(), timeout=WAIT_MS)
-        assert box.merge_button.isVisible()
+        assert box.confirm_button.isVisible()
+        assert box.confirm_button.text() == "Merge the accounts"
         assert "ana on " in box.account.text() and "signed out" in box.account.text()
 
-        qtbot.mouseClick(box.merge_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(box.confirm_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.sync_state.text().startswith("Synced"), timeout=WAIT_MS)
         assert "ben on " in box.account.text() and "signed in" in box.account.text()
-        assert not box.merge_button.isVisible()
+        assert not box.confirm_button.isVisible()
+
+
+def test_deleting_the_account_asks_first_and_keeps_this_computers_progress(
+    harness, qtbot, make_profile, memory_keyring, tmp_path
+):
+    with LiveServer(tmp_path / "server") as server:
+        make_profile("Ana")
+        window = harness.start("Ana")
+        box = open_sync_settings(window)
+        harness.idle()
+        assert not box.delete_button.isVisible()
+        qtbot.keyClicks(box.server, server.url)
+        qtbot.keyClicks(box.username, "ana")
+        qtbot.keyClicks(box.invite, server.invite_code)
+        qtbot.keyClicks(box.account_password, PASSWORD)
+        qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.sync_state.text().startswith("Synced"), timeout=WAIT_MS)
+        events = window.ctx.learner.db.event_count()
+
+        qtbot.mouseClick(box.delete_button, Qt.MouseButton.LeftButton)
+        assert "erases the account ana" in box.message.text()
+        assert box.confirm_button.text() == "Delete it for good"
+        qtbot.mouseClick(box.confirm_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "was deleted" in box.message.text(), timeout=WAIT_MS)
+        assert window.sync_state.text() == "Sync off"
+        assert box.account.text() == "Not set up" and box.create_button.isVisible()
+        assert window.ctx.learner.db.event_count() == events
+        with SyncClient(server.url) as client, pytest.raises(AuthError):
+            client.login("ana", PASSWORD)
