@@ -177,9 +177,19 @@ class SessionService:
 
     def find(self, name_or_id: str) -> ProfileSummary:
         wanted = name_or_id.strip().casefold()
-        for summary in self.profiles():
-            if wanted in (summary.id.casefold(), summary.display_name.casefold()):
+        profiles = self.profiles()
+        for summary in profiles:
+            if wanted == summary.id.casefold():
                 return summary
+        named = [p for p in profiles if p.display_name.casefold() == wanted]
+        if len(named) > 1:
+            # A name synced from another laptop can match a profile of this one: never guess.
+            ids = ", ".join(p.id for p in named)
+            raise LoginError(
+                f"{len(named)} profiles are called '{name_or_id}'; pick one by its id: {ids}."
+            )
+        if named:
+            return named[0]
         raise LoginError(f"There is no profile called '{name_or_id}'. Create it first.")
 
     def create_profile(

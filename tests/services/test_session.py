@@ -83,6 +83,17 @@ def test_settings_changes_are_events_and_survive_reopening(service: SessionServi
     service.logout(again)
 
 
+def test_two_profiles_with_one_name_are_told_apart_by_id_never_guessed(service: SessionService):
+    service.create_profile("Ana")
+    luis = service.create_profile("Luis")
+    learner = service.login("Luis")
+    learner.change_setting("display_name", "Ana")  # as a name synced from another laptop
+    service.logout(learner)
+    with pytest.raises(LoginError, match=f"2 profiles are called 'ana'.*{luis.id}"):
+        service.find("ana")
+    assert service.find(luis.id).display_name == "Ana"
+
+
 def test_a_profile_opens_in_one_place_at_a_time(service: SessionService):
     from aidioma_desktop.store.locks import ProfileInUse
 
