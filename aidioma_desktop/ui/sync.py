@@ -249,7 +249,7 @@ class SyncBox(QGroupBox):
             self.tr("Delete account…"), self.tr("Delete the sync account from the server")
         )
         # Confirms what needs the person's say-so (merging two accounts, deleting one).
-        self.confirm_button = button("", self.tr("Confirm"))
+        self.confirm_button = button("", self.tr("Confirm"), "danger")
         self.confirm_button.setVisible(False)
         self._pending: tuple[str, dict[str, Any]] | None = None  # the action that waits
         actions = QHBoxLayout()

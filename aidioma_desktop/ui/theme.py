@@ -128,6 +128,7 @@ def stylesheet(c: Colors) -> str:
         border: 1px solid {c.accent}; font-weight: 600; }}
     QPushButton[role="primary"]:disabled {{ background: {c.border}; border-color: {c.border}; }}
     QPushButton[role="rating"] {{ padding: 10px 8px; min-width: 92px; }}
+    QPushButton[role="danger"] {{ color: {c.bad}; border-color: {c.bad}; font-weight: 600; }}
     QLineEdit, QPlainTextEdit, QComboBox, QSpinBox, QDoubleSpinBox {{ background: {c.surface};
         color: {c.text}; border: 1px solid {c.border}; border-radius: 8px; padding: 6px 8px; }}
     QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus,
