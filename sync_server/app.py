@@ -81,6 +81,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         summary="The family sync server of AIdioma Desktop (sync protocol v1).",
         lifespan=lifespan,
         redoc_url=None,
+        # A path with a trailing slash is not an endpoint: 404 in the error shape, not a 307
+        # with an empty body that clients follow or not.
+        redirect_slashes=False,
     )
     app.state.engine = engine
     app.state.context = ServerContext(

@@ -7,6 +7,7 @@ With nothing set, the server keeps a SQLite database in its platformdirs data fo
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field
@@ -38,7 +39,9 @@ class Settings(BaseSettings):
     ssl_certfile: Path | None = None
     # Proxies trusted to set X-Forwarded-For (uvicorn's forwarded_allow_ips).
     forwarded_allow_ips: str = "127.0.0.1"
-    log_level: str = "info"
+    # Checked here, not only by the command line: uvicorn fails on an unknown level from the
+    # environment with a KeyError.
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
 
     token_days: int = Field(90, ge=1)
     # Failed logins per username / per client address within the window, then 429.

@@ -9,7 +9,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Dialect, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Dialect,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    false,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from .db import writer_turn
@@ -144,40 +155,77 @@ def delete_expired_tokens(session: Session, user_id: int, now: int) -> None:
 
 # --- login failures (rate limit) ------------------------------------------------------------
 #
-# One row per attempt and key. An attempt is written (and committed by the caller) before the
-# password or invite code is checked, so concurrent attempts always count each other; it is
-# forgotten again when the check succeeds or never ran.
+# One row per attempt and key. An attempt is written (and committed by the caller) as pending
+# before the password or invite code is checked, so that workers see each other's attempts in
+# progress; it becomes a failure when the check fails, and is forgotten when the check succeeds
+# or never ran.
 
 
-def record_attempt(session: Session, keys: Iterable[str], now: int, prune_before: int) -> list[int]:
-    """Count an attempt against each key, as a failure until forgotten; the rows' ids."""
+@dataclass(frozen=True, slots=True)
+class AttemptRows:
+    failure_times: list[int]  # oldest first
+    pending_ids: list[int]  # attempts being checked
+
+
+def record_attempt(
+    session: Session, keys: Iterable[str], now: int, prune_before: int
+) -> dict[str, int]:
+    """Record a pending attempt against each key; each key's row id."""
     keys = list(keys)
     # Old rows no longer count: drop them as we go so the table stays small.
-    session.execute(delete(failures).where(failures.c.key.in_(keys), failures.c.at <= prune_before))
-    ids = []
+    _delete_ids(
+        session,
+        select(failures.c.id).where(failures.c.key.in_(keys), failures.c.at <= prune_before),
+    )
+    ids = {}
     for key in keys:
-        result = session.execute(insert(failures).values(key=key, at=now))
-        ids.append(int(result.inserted_primary_key[0]))  # type: ignore[attr-defined]
+        result = session.execute(insert(failures).values(key=key, at=now, pending=True))
+        ids[key] = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
     return ids
 
 
-def failure_times(
-    session: Session, key: str, since: int, excluding: Iterable[int] = ()
-) -> list[int]:
-    """Times of the key's failures after `since` (other than rows `excluding`), oldest first."""
-    query = select(failures.c.at).where(failures.c.key == key, failures.c.at > since)
-    excluding = list(excluding)
-    if excluding:
-        query = query.where(failures.c.id.not_in(excluding))
-    return [at for (at,) in session.execute(query.order_by(failures.c.at))]
+def attempts_on(session: Session, key: str, since: int, stale_before: int) -> AttemptRows:
+    """The key's failures and pending attempts after `since`. An attempt still pending at
+    `stale_before` was cut short (its worker died mid-check): it counts as a failure."""
+    rows = session.execute(
+        select(failures.c.id, failures.c.at, failures.c.pending)
+        .where(failures.c.key == key, failures.c.at > since)
+        .order_by(failures.c.at)
+    )
+    times, pending = [], []
+    for row_id, at, is_pending in rows:
+        if is_pending and at > stale_before:
+            pending.append(row_id)
+        else:
+            times.append(at)
+    return AttemptRows(times, pending)
+
+
+def mark_failed(session: Session, ids: Iterable[int]) -> None:
+    session.execute(update(failures).where(failures.c.id.in_(list(ids))).values(pending=False))
 
 
 def forget_attempts(session: Session, ids: Iterable[int]) -> None:
     session.execute(delete(failures).where(failures.c.id.in_(list(ids))))
 
 
-def clear_failures(session: Session, key: str) -> None:
-    session.execute(delete(failures).where(failures.c.key == key))
+def clear_failures(session: Session, key: str, stale_before: int) -> None:
+    """Forget the key's failures (attempts still being checked stay)."""
+    _delete_ids(
+        session,
+        select(failures.c.id).where(
+            failures.c.key == key,
+            (failures.c.pending == false()) | (failures.c.at <= stale_before),
+        ),
+    )
+
+
+def _delete_ids(session: Session, rows: Select[tuple[int]]) -> None:
+    """Delete these rows by primary key, in its order. A DELETE that scans the key's index
+    locks rows other attempts are writing, in another order: MariaDB found deadlocks."""
+    ids = sorted(session.execute(rows).scalars())
+    if ids:
+        session.execute(delete(failures).where(failures.c.id.in_(ids)))
 
 
 # --- events ---------------------------------------------------------------------------------

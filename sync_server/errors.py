@@ -11,9 +11,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .protocol import ERROR_STATUS
+from .protocol import ERROR_STATUS, PATTERN_WORDS
 
 _CODE_FOR_STATUS = {status: code for code, status in ERROR_STATUS.items()}
+# Fields whose value a message never shows: answers end up in logs, proxies and screenshots.
+SECRET_FIELDS = frozenset({"password", "invite_code", "token"})
 
 
 class ApiError(Exception):
@@ -54,6 +56,42 @@ def field_path(loc: Sequence[Any]) -> str:
     return path or "body"
 
 
+def _is_secret(loc: Sequence[Any]) -> bool:
+    return any(part in SECRET_FIELDS for part in loc if isinstance(part, str))
+
+
+def _what_is_wrong(error: dict[str, Any]) -> str:
+    """The error in words: its bounds or the pattern's meaning, never the value."""
+    kind, ctx = error.get("type"), error.get("ctx") or {}
+    if kind == "string_too_short":
+        if ctx["min_length"] == 1:
+            return "must not be empty"
+        return f"must be at least {ctx['min_length']} characters"
+    if kind == "string_too_long":
+        return f"must be at most {ctx['max_length']} characters"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "must be a JSON object"
+    if kind == "string_pattern_mismatch":
+        words = PATTERN_WORDS.get(str(ctx.get("pattern")), "in the expected form")
+        return f"must be {words}"
+    return str(error.get("msg", "invalid"))
+
+
+def _shown_input(error: dict[str, Any]) -> str | None:
+    """The offending value for the message, when it is safe and useful to show: a plain value
+    of a field that is not secret. Never a whole body or object (it may hold a password)."""
+    loc = error.get("loc", ())
+    if "input" not in error or error.get("type") in ("missing", "extra_forbidden"):
+        return None
+    value = error["input"]
+    if _is_secret(loc) or field_path(loc) == "body":
+        return None
+    if value is not None and not isinstance(value, str | int | float | bool):
+        return None
+    shown = repr(value)
+    return shown[:57] + "..." if len(shown) > 60 else shown
+
+
 def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
     errors = exc.errors()
     for error in errors:
@@ -61,10 +99,10 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
             reason = (error.get("ctx") or {}).get("error") or error.get("msg", "")
             return "bad_request", f"the body is not valid JSON: {reason}"
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
-    message = f"{field_path(first.get('loc', ()))}: {first.get('msg', 'invalid')}"
-    if "input" in first and first.get("type") not in ("missing", "extra_forbidden"):
-        shown = repr(first["input"])
-        message += f", got {shown[:57] + '...' if len(shown) > 60 else shown}"
+    message = f"{field_path(first.get('loc', ()))}: {_what_is_wrong(first)}"
+    shown = _shown_input(first)
+    if shown is not None:
+        message += f", got {shown}"
     if len(errors) > 1:
         message += f" (and {len(errors) - 1} more)"
     return "invalid", message

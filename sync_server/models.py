@@ -6,7 +6,17 @@ never collide and nobody can learn whether an id exists in another account.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -57,7 +67,8 @@ class Event(Base):
 
 
 class LoginFailure(Base):
-    """One failed login (or wrong invite code), keyed "user:<name>" or "addr:<ip>".
+    """One failed login (or wrong invite code), keyed "user:<name>" or "addr:<ip>"; `pending`
+    while the attempt is being checked (it is then either forgotten or a failure).
 
     Kept in the database, not in memory, so that several workers share the counts.
     """
@@ -68,6 +79,7 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(100))
     at: Mapped[int] = mapped_column(BigInteger)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ServerState(Base):

@@ -66,21 +66,34 @@ ERROR_STATUS: dict[str, int] = {
     "server_error": 500,
 }
 
-Username = Annotated[
-    str, StringConstraints(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")
-]
+USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]+$"
+Username = Annotated[str, StringConstraints(min_length=2, max_length=40, pattern=USERNAME_PATTERN)]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
 Email = Annotated[str, StringConstraints(max_length=254)]
 DeviceId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 EventId = Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
 # HLC rendered as 15 digits of wall ms, 6 of counter, then the device id (see domain/hlc.py).
 HlcText = Annotated[str, StringConstraints(pattern=HLC_PATTERN)]
-INSTANT_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
+# ASCII digits only (\d also takes other scripts' digits).
+INSTANT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z$"
 Instant = Annotated[str, StringConstraints(pattern=INSTANT_PATTERN)]
+# What each pattern asks for, in words, for 422 messages (a regex means nothing to most people).
+PATTERN_WORDS: dict[str, str] = {
+    USERNAME_PATTERN: "only letters, digits, '.', '_' or '-'",
+    UUID_PATTERN: "a UUID in lowercase hex (8-4-4-4-12 digits)",
+    HLC_PATTERN: "a clock as the apps write it (wall time, counter and device id)",
+    INSTANT_PATTERN: "a UTC time like 2026-11-22T10:00:00.000Z",
+}
 
 
 class _Wire(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class _Request(_Wire):
+    """What clients send: exact JSON types (strict), so "5", true or 1.0 is no integer."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ErrorDetail(_Wire):
@@ -98,14 +111,14 @@ class Health(_Wire):
     protocol: int = PROTOCOL_VERSION
 
 
-class RegisterRequest(_Wire):
+class RegisterRequest(_Request):
     username: Username
     email: Email = ""
     password: Password
     invite_code: Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
-class LoginRequest(_Wire):
+class LoginRequest(_Request):
     username: Username
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
@@ -116,7 +129,7 @@ class TokenResponse(_Wire):
     expires_at: Instant
 
 
-class WireEvent(_Wire):
+class WireEvent(_Request):
     """One activity event, as domain/events.py's Event.to_dict renders it.
 
     The server checks the envelope always and the payload of every kind and version it knows
@@ -133,7 +146,7 @@ class WireEvent(_Wire):
     payload: dict[str, Any]
 
 
-class SyncRequest(_Wire):
+class SyncRequest(_Request):
     device_id: DeviceId
     cursor: Annotated[int, Field(ge=0)] = 0
     events: Annotated[list[WireEvent], Field(max_length=MAX_PUSH_EVENTS)] = []

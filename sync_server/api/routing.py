@@ -1,7 +1,9 @@
 """The route class every router uses: request bodies parsed by pydantic-core's JSON parser.
 
 It is faster than the json module on the sync hot path and stricter where it matters: it
-rejects lone surrogates (which no database could store) and NaN/Infinity literals.
+rejects lone surrogates (which no database could store) and NaN/Infinity literals. Every body
+is read as JSON whatever its Content-Type says (as /v1/sync does): otherwise FastAPI hands the
+raw bytes to validation, and its message would echo them, password and all.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 import pydantic_core
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
+from starlette.types import Scope
 
 
 class _StrictJsonRequest(Request):
@@ -27,11 +30,17 @@ class _StrictJsonRequest(Request):
         return self._json
 
 
+def _as_json(scope: Scope) -> Scope:
+    """The scope with its Content-Type set to JSON, so FastAPI parses the body as JSON."""
+    headers = [(name, value) for name, value in scope["headers"] if name != b"content-type"]
+    return {**scope, "headers": [*headers, (b"content-type", b"application/json")]}
+
+
 class StrictJsonRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
-            return await handler(_StrictJsonRequest(request.scope, request.receive))
+            return await handler(_StrictJsonRequest(_as_json(request.scope), request.receive))
 
         return route

@@ -107,11 +107,14 @@ def _assert_rate_limited(answer: httpx.Response) -> None:
 
 
 def _burst(
-    send: Callable[[httpx.Client], httpx.Response], gate: GatedHasher | None, url: str
+    send: Callable[[httpx.Client], httpx.Response],
+    gate: GatedHasher | None,
+    url: str,
+    count: int = BURST,
 ) -> list[httpx.Response]:
-    """BURST requests released at once by a barrier; with a gate, the verifications are held
+    """`count` requests released at once by a barrier; with a gate, the verifications are held
     until every request is either verifying or answered, so they all overlap."""
-    barrier = threading.Barrier(BURST, timeout=GUARD_S)
+    barrier = threading.Barrier(count, timeout=GUARD_S)
     answers: list[httpx.Response] = []
     errors: list[BaseException] = []
     lock = gate.changed if gate is not None else threading.Condition()
@@ -129,19 +132,19 @@ def _burst(
                 errors.append(exc)
                 lock.notify_all()
 
-    threads = [threading.Thread(target=one) for _ in range(BURST)]
+    threads = [threading.Thread(target=one) for _ in range(count)]
     for thread in threads:
         thread.start()
     try:
         if gate is not None:
-            gate.wait_for(lambda: bool(errors) or gate.verifying + len(answers) == BURST)
+            gate.wait_for(lambda: bool(errors) or gate.verifying + len(answers) == count)
     finally:
         if gate is not None:
             gate.open()
         for thread in threads:
             thread.join()
     assert errors == []
-    assert len(answers) == BURST
+    assert len(answers) == count
     return answers
 
 
@@ -238,3 +241,42 @@ def test_password_hashing_takes_turns(tmp_path: Path, database_url: str) -> None
         assert count_rows(server.app, crud.failures) == 0  # the refused attempts left no trace
         assert _register(server, "bo").status_code == 201
         assert _login(server, PASSWORD).status_code == 200
+
+
+def test_concurrent_right_logins_are_never_told_of_failures_that_did_not_happen(
+    tmp_path: Path, database_url: str, clock: TestClock
+) -> None:
+    # Turns at hashing are long enough for all: here only the rate limit could refuse anyone.
+    with _server(tmp_path, database_url, clock=clock, password_check_wait_s=GUARD_S) as server:
+        assert _register(server, "ana").status_code == 201
+        limit = server.settings.login_max_failures_per_user
+        for _ in range(limit - 2):  # two failures short of the limit
+            assert _login(server, "wrong password").status_code == 401
+
+        answers = _burst(
+            lambda client: client.post(
+                "/v1/auth/login", json={"username": "ana", "password": PASSWORD}
+            ),
+            None,
+            server.url,
+            count=40,
+        )
+
+        # At most the room left gets to the check at once; the others are told to retry in a
+        # second, never that they failed too often.
+        assert 200 in [answer.status_code for answer in answers]
+        for answer in answers:
+            if answer.status_code != 200:
+                _assert_rate_limited(answer)
+                assert "busy checking other sign-ins" in answer.json()["error"]["message"]
+                assert answer.headers["Retry-After"] == "1"
+        assert count_rows(server.app, crud.failures, key="user:ana") == 0  # a success cleared
+        assert _login(server, PASSWORD).status_code == 200  # retried, it gets in
+        # Real failures still count, and past the limit even the right password waits.
+        for _ in range(limit):
+            assert _login(server, "wrong password").status_code == 401
+        for password in ("wrong password", PASSWORD):
+            refused = _login(server, password)
+            _assert_rate_limited(refused)
+            assert refused.json()["error"]["message"].startswith("too many failed attempts")
+            assert int(refused.headers["Retry-After"]) > 60

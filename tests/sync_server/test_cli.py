@@ -94,3 +94,76 @@ def test_serve_prints_the_invite_code_and_answers(
         process.terminate()
         process.wait(timeout=30)
     assert _invite(capsys, "--data-dir", str(data)) == code
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command, as a user runs it; it must give up by itself, well within the timeout."""
+    return subprocess.run(
+        [sys.executable, "-m", "sync_server", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _assert_refused(result: subprocess.CompletedProcess[str], *expected: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("aidioma-sync-server: ")
+    for text in expected:
+        assert text in lines[0]
+    assert "listening on" not in result.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["invite"]])
+def test_problems_are_one_line_and_exit_status_2(tmp_path: Path, command: list[str]) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    ok = ["--data-dir", str(tmp_path / "data")]
+    port = str(_free_port())  # nothing listens there
+    cases: list[tuple[list[str], tuple[str, ...]]] = [
+        (["--database-url", "nonsense"], ("database URL",)),
+        (["--database-url", "foo://x/y"], ("foo://x/y", "unknown database")),
+        (
+            ["--database-url", f"postgresql+psycopg://ana:Pw-s3cret@127.0.0.1:{port}/db"],
+            (f"postgresql+psycopg://ana:***@127.0.0.1:{port}/db",),
+        ),
+        (
+            ["--database-url", f"mysql+pymysql://ana:Pw-s3cret@127.0.0.1:{port}/db"],
+            (f"mysql+pymysql://ana:***@127.0.0.1:{port}/db",),
+        ),
+        (["--data-dir", str(a_file)], (str(a_file), "not a folder")),
+        (["--data-dir", str(a_file / "sub")], (str(a_file / "sub"), "cannot be created")),
+    ]
+    for args, expected in cases:
+        result = _run(*command, *args)
+        _assert_refused(result, *expected)
+        assert "Pw-s3cret" not in result.stderr + result.stdout
+
+    _assert_refused(
+        _run(*command, *ok, env={"AIDIOMA_SYNC_LOG_LEVEL": "loud"}), "AIDIOMA_SYNC_LOG_LEVEL"
+    )
+
+
+def test_serve_problems_are_one_line_and_exit_status_2(tmp_path: Path) -> None:
+    ok = ["--data-dir", str(tmp_path / "data")]
+    missing = str(tmp_path / "nonexist.pem")
+    _assert_refused(
+        _run(*ok, "--ssl-certfile", missing, "--ssl-keyfile", str(tmp_path / "nonexist.key")),
+        missing,
+        "no such file",
+    )
+    _assert_refused(_run(*ok, "--ssl-keyfile", "x"), "--ssl-certfile", "both")
+    not_pem = tmp_path / "not.pem"
+    not_pem.write_text("not a certificate")
+    _assert_refused(
+        _run(*ok, "--ssl-certfile", str(not_pem), "--ssl-keyfile", str(not_pem)), str(not_pem)
+    )
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        _assert_refused(_run(*ok, "--port", str(port)), f"port {port} is in use")

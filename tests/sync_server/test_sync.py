@@ -397,3 +397,24 @@ def test_events_are_stored_and_served_in_one_canonical_form_whatever_the_key_ord
     # The very text of each: compact, keys in the wire order.
     for event in served:
         assert json.dumps(event, ensure_ascii=False, separators=(",", ":")) in raw
+
+
+@pytest.mark.parametrize(
+    ("where", "change", "field"),
+    [
+        ("request", {"cursor": "5"}, "cursor"),
+        ("request", {"cursor": True}, "cursor"),
+        ("request", {"cursor": 1.0}, "cursor"),
+        ("event", {"v": True}, "events[0].v"),
+        ("event", {"v": 1.0}, "events[0].v"),
+        ("event", {"tz_offset_min": "60"}, "events[0].tz_offset_min"),
+    ],
+)
+def test_numbers_must_be_json_integers(api: Api, where: str, change: dict, field: str) -> None:
+    token = api.register("ana")
+    body = {"device_id": "laptop", "cursor": 0, "events": [make_event("laptop")]}
+    (body if where == "request" else body["events"][0]).update(change)
+    answer = api.client.post("/v1/sync", json=body, headers=bearer(token))
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["message"].startswith(f"{field}: ")
+    assert api.sync_ok(token, "desktop")["events"] == []  # nothing was stored

@@ -4,10 +4,13 @@ Failed logins are counted per username and per client address in the database (s
 workers share the counts); past the limit every attempt gets 429 with Retry-After, even with the
 right password. Wrong invite codes count against the address too.
 
-Every attempt is recorded as a failure, and committed, before the password or invite code is
-checked, and the limit is checked against the count that includes it: however many attempts run
-at once, no more than the limit get to the check. A success (or an attempt never checked)
-forgets its record afterwards. Password hashing (argon2, memory-hard) takes turns: at most
+Only failures count, yet however many attempts run at once no more than the limit get to the
+check: each attempt is recorded as pending, and committed, before the password or invite code is
+checked, and goes on to the check only while the failures plus the others' pending attempts are
+under the limit (the k-th to commit sees k-1 others). Past the failures' limit it answers 429
+"too many failed attempts" with the time until one expires; held back by attempts under way, a
+429 "busy" to retry in a second. A failed check turns its record into a failure, any other end
+forgets it. Password hashing (argon2, memory-hard) takes turns too: at most
 `max_concurrent_password_checks` at once per process, and a request that gets no turn within
 `password_check_wait_s` answers 429 without hashing, so a burst of logins cannot exhaust memory.
 """
@@ -34,6 +37,10 @@ from .common import reject_nul
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=StrictJsonRoute)
 
 DAY_MS = 24 * 3600 * 1000
+# An attempt pending for longer was cut short (its worker died): it counts as a failure. An
+# attempt is pending for at most password_check_wait_s plus one hash.
+PENDING_STALE_MS = 60_000
+BUSY_RETRY_S = 1  # attempts under way end within a hash or two
 
 
 def _address(request: Request) -> str:
@@ -48,39 +55,48 @@ def _retry_after_s(times: list[int], limit: int, window_ms: int, now: int) -> in
     return max(1, math.ceil((frees_at - now) / 1000))
 
 
+def _busy(message: str, wait_s: float) -> ApiError:
+    wait = max(1, math.ceil(wait_s))
+    return ApiError(
+        "rate_limited", f"{message}: try again in {wait} seconds", {"Retry-After": str(wait)}
+    )
+
+
 def _start_attempt(
     context: ServerContext, session: Session, limits: dict[str, int], now: int
 ) -> list[int]:
-    """Record this attempt as a failure of every key, then answer 429 if that is one too many.
-
-    The record is committed first, so attempts running at the same time count each other: of
-    any number of concurrent attempts, at most `limit` find themselves within it. Returns the
-    record's ids, for forgetting it once the attempt turns out not to be a failure; leaves a
-    read transaction open (commit before writing: on SQLite a write after a read in one
-    transaction can fail instead of waiting).
-    """
+    """Record a pending attempt against every key; 429 when the key's failures are at its
+    limit, or when the attempts under way leave no room. Returns the record's ids, for _end."""
     window_ms = context.settings.login_window_s * 1000
-    since = now - window_ms
+    since, stale_before = now - window_ms, now - PENDING_STALE_MS
     ids = crud.record_attempt(session, limits, now, since)
-    session.commit()
-    wait = 0
+    session.commit()  # visible to every worker before any check
+    retry_after, room = 0, True
     for key, limit in limits.items():
-        # The others' failures: this attempt is over the limit when `limit` of them remain.
-        times = crud.failure_times(session, key, since, excluding=ids)
-        wait = max(wait, _retry_after_s(times, limit, window_ms, now))
-    if wait:
-        _forget(session, ids)  # refused unchecked: not a failure (nor a longer wait)
+        rows = crud.attempts_on(session, key, since, stale_before)
+        others = sum(1 for row_id in rows.pending_ids if row_id != ids[key])
+        retry_after = max(retry_after, _retry_after_s(rows.failure_times, limit, window_ms, now))
+        room = room and len(rows.failure_times) + others < limit
+    if retry_after or not room:
+        _end(session, list(ids.values()), failed=False)  # refused unchecked: not a failure
+    if retry_after:
         raise ApiError(
             "rate_limited",
-            f"too many failed attempts: try again in {wait} seconds",
-            {"Retry-After": str(wait)},
+            f"too many failed attempts: try again in {retry_after} seconds",
+            {"Retry-After": str(retry_after)},
         )
-    return ids
+    if not room:
+        raise _busy("the server is busy checking other sign-ins", BUSY_RETRY_S)
+    return list(ids.values())
 
 
-def _forget(session: Session, ids: list[int]) -> None:
+def _end(session: Session, ids: list[int], *, failed: bool) -> None:
+    """Turn the attempt's record into a failure, or forget it."""
     session.commit()  # end any read transaction first
-    crud.forget_attempts(session, ids)
+    if failed:
+        crud.mark_failed(session, ids)
+    else:
+        crud.forget_attempts(session, ids)
     session.commit()
 
 
@@ -88,12 +104,7 @@ def _take_hashing_turn(context: ServerContext) -> None:
     """Wait a little for a turn at password hashing; 429 when none comes (nothing hashed)."""
     if context.password_slots.acquire(timeout=context.settings.password_check_wait_s):
         return
-    wait = max(1, math.ceil(context.settings.password_check_wait_s))
-    raise ApiError(
-        "rate_limited",
-        f"the server is busy checking passwords: try again in {wait} seconds",
-        {"Retry-After": str(wait)},
-    )
+    raise _busy("the server is busy checking passwords", context.settings.password_check_wait_s)
 
 
 def _issue_token(
@@ -118,15 +129,14 @@ def register(
     reject_nul("email", body.email)
     now = context.clock()
     address_key = f"addr:{_address(request)}"
-    attempt = _start_attempt(
-        context, session, {address_key: context.settings.login_max_failures_per_address}, now
-    )
+    limits = {address_key: context.settings.login_max_failures_per_address}
+    attempt = _start_attempt(context, session, limits, now)
     invite = crud.get_state(session, crud.INVITE_KEY)
     if invite is None or not invite_matches(body.invite_code, invite):
+        _end(session, attempt, failed=True)
         raise ApiError("forbidden", "wrong invite code: ask whoever runs the family server")
-    username_key = body.username.lower()
-    taken = crud.username_taken(session, username_key)
-    _forget(session, attempt)  # the right invite code: not a failure
+    taken = crud.username_taken(session, body.username.lower())
+    _end(session, attempt, failed=False)  # the right invite code: not a failure
     if taken:
         raise ApiError("conflict", f"username {body.username!r} is taken")
     # No connection is held while hashing: it takes a while.
@@ -166,7 +176,7 @@ def login(
     try:
         _take_hashing_turn(context)
     except ApiError:
-        _forget(session, attempt)  # never checked: not a failure
+        _end(session, attempt, failed=False)  # never checked: not a failure
         raise
     try:
         verified = verify_password(context.hasher, stored, body.password) and found is not None
@@ -176,9 +186,13 @@ def login(
     finally:
         context.password_slots.release()
     if not verified or found is None:
-        raise unauthorized("wrong username or password")  # the attempt stays a failure
+        _end(session, attempt, failed=True)
+        raise unauthorized("wrong username or password")
     crud.forget_attempts(session, attempt)
-    crud.clear_failures(session, user_key)  # a success starts the count afresh
+    # A success starts the count afresh (attempts still being checked stay). Committed on its
+    # own: other attempts wait for these rows, not for the token's work too.
+    crud.clear_failures(session, user_key, now - PENDING_STALE_MS)
+    session.commit()
     if rehashed is not None:
         crud.set_password_hash(session, found.id, rehashed)
     crud.delete_expired_tokens(session, found.id, now)

@@ -1,8 +1,8 @@
-"""GET /v1/health: the server is up and its database answers."""
+"""GET /v1/health: the server is up and its database answers (HEAD too, for uptime monitors)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from sqlalchemy import text
 
 from ... import __version__
@@ -17,3 +17,9 @@ router = APIRouter(tags=["health"], route_class=StrictJsonRoute)
 def health(session: SessionDep) -> Health:
     session.execute(text("SELECT 1"))
     return Health(version=__version__)
+
+
+@router.head("/health", include_in_schema=False, response_class=Response)
+def health_head(session: SessionDep) -> Response:
+    session.execute(text("SELECT 1"))
+    return Response(status_code=200)
