@@ -9,6 +9,7 @@ from aidioma_desktop.domain.hlc import Hlc
 from aidioma_desktop.domain.ids import uuid7
 
 DAY_MS = 86_400_000
+ERROR_KINDS = ["missing_word", "wrong_word", "missing_accent", "agreement", "word_order"]
 T_END = 1_795_341_600_000  # 2026-11-22 10:00 UTC
 
 
@@ -43,6 +44,8 @@ def activity(
                 "duration_ms": rng.randint(3000, 60000),
                 "retention": 0.9,
                 "fuzz": True,
+                # As the app records an attempt: the kinds of mistakes the grader found.
+                "errors": [] if score >= 90 else rng.sample(ERROR_KINDS, rng.randint(1, 2)),
             }
         else:
             kind = "review.graded"
