@@ -14,6 +14,8 @@ _COUNTER_DIGITS = 6
 # A rendered clock, as the sync server takes it (device ids are at most 64 characters). ASCII
 # digits only: \d would take other scripts' digits, which sort after every clock value.
 HLC_PATTERN = rf"^[0-9]{{{_WALL_DIGITS}}}\.[0-9]{{{_COUNTER_DIGITS}}}\..{{1,64}}$"
+# The same shape in SQLite's GLOB, to find stored clocks that are clocks.
+HLC_GLOB = "[0-9]" * _WALL_DIGITS + "." + "[0-9]" * _COUNTER_DIGITS + ".?*"
 
 
 @dataclass(frozen=True, order=True, slots=True)

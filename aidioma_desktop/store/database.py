@@ -24,6 +24,7 @@ from sqlalchemy.pool import QueuePool
 from ..domain import review
 from ..domain.errors import AppError
 from ..domain.events import ORDER, SETTINGS, Event, StoredEvent
+from ..domain.hlc import HLC_GLOB
 from ..domain.learning_day import learning_day
 from ..domain.projections import (
     CARD_KINDS,
@@ -649,8 +650,15 @@ class ProfileDatabase:
 
     @_guard
     def last_hlc(self) -> str | None:
+        """The latest clock value stored that is one as the apps write it: an older version
+        also took other scripts' digits, which sort after every real clock and do not parse."""
         with self._session() as s:
-            return s.scalar(select(func.max(EventRow.hlc)))
+            return s.scalar(
+                select(EventRow.hlc)
+                .where(EventRow.hlc.op("GLOB")(HLC_GLOB))
+                .order_by(EventRow.hlc.desc())
+                .limit(1)
+            )
 
     @_guard
     def progress(self, content_id: str) -> Progress | None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from aidioma_desktop.domain.errors import AppError
+from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.services.session import LoginError, SessionService
 
 
@@ -92,6 +95,28 @@ def test_two_profiles_with_one_name_are_told_apart_by_id_never_guessed(service: 
     with pytest.raises(LoginError, match=f"2 profiles are called 'ana'.*{luis.id}"):
         service.find("ana")
     assert service.find(luis.id).display_name == "Ana"
+
+
+def test_a_profile_holding_a_clock_in_other_digits_still_opens(service: SessionService):
+    """Older versions took '١٧٠...' (Arabic-Indic digits) for a clock, from any device of the
+    family: such an event sorts after every real clock and must not lock the profile."""
+    service.create_profile("Ana")
+    learner = service.login("Ana")
+    learner.change_setting("daily_goal", 25)
+    mine = learner.db.last_hlc()
+    service.logout(learner)
+    path = service.find("Ana").path
+    with sqlite3.connect(path) as raw:
+        raw.execute(
+            "INSERT INTO events VALUES (?, 'reading.logged', ?, 'odd', 1, 0, 1, ?, NULL)",
+            (uuid7(), "١" * 15 + ".000000.odd", '{"title":"x","words":1,"duration_ms":1}'),
+        )
+    raw.close()
+    again = service.login("Ana")
+    assert again.db.last_hlc() == mine
+    again.change_setting("daily_goal", 30)
+    assert again.settings()["daily_goal"] == 30
+    service.logout(again)
 
 
 def test_a_profile_opens_in_one_place_at_a_time(service: SessionService):
