@@ -20,7 +20,9 @@ from .errors import AppError
 from .hlc import HLC_PATTERN, Hlc
 from .ids import UUID_PATTERN, is_uuid
 
-SCHEMA_VERSION = 1
+# Payload versions. 1: every kind as first released. 2: a setting.changed with `initial`
+# (older apps refuse that field; marked newer, they store and pass such events on unread).
+SCHEMA_VERSION = 2  # the newest this build reads
 MAX_ANSWER_CHARS = 2000
 # One event's payload as compact UTF-8 JSON; the sync server refuses larger ones
 # (sync_server/protocol.py MAX_PAYLOAD_BYTES; a test keeps the two equal).
@@ -271,8 +273,9 @@ SPECS: dict[str, PayloadSpec] = {
 KINDS = tuple(SPECS)
 
 
-def validate_payload(kind: str, payload: Any) -> dict[str, Any]:
-    """The payload cleaned and checked against its kind's spec; EventError names the bad field."""
+def validate_payload(kind: str, payload: Any, v: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The payload cleaned and checked against its kind's spec at version `v`; EventError
+    names the bad field."""
     spec = SPECS.get(kind)
     if spec is None:
         raise EventError(f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
@@ -282,7 +285,15 @@ def validate_payload(kind: str, payload: Any) -> dict[str, Any]:
     if kind == "setting.changed":
         check, _default = SETTINGS[clean["key"]]
         clean["value"] = check(f"payload.value ({clean['key']})", clean["value"])
+        if "initial" in clean and v < 2:
+            raise EventError("payload.initial: not a field of setting.changed version 1")
     return clean
+
+
+def payload_version(kind: str, payload: Mapping[str, Any]) -> int:
+    """The oldest version that has every field of `payload`: what an event is written as, so
+    that older apps read all they can."""
+    return 2 if kind == "setting.changed" and "initial" in payload else 1
 
 
 def _checked(kind: str, spec: PayloadSpec, payload: Any) -> dict[str, Any]:
@@ -318,7 +329,7 @@ class Event:
     occurred_at: int  # Unix time in milliseconds, UTC
     tz_offset_min: int  # the device's UTC offset when it happened
     payload: dict[str, Any]
-    v: int = SCHEMA_VERSION
+    v: int = 1  # payload_version of the payload
 
     @property
     def order_key(self) -> tuple[str, str]:
@@ -348,7 +359,7 @@ class Event:
             kind, payload, v = data["kind"], data["payload"], data["v"]
             occurred_at = parse_instant(data["occurred_at"])
             if kind in SPECS and v <= SCHEMA_VERSION:
-                payload = validate_payload(kind, payload)
+                payload = validate_payload(kind, payload, v)
             return cls(
                 data["id"], kind, data["hlc"], data["device_id"], occurred_at,
                 data["tz_offset_min"], payload, v,
@@ -370,7 +381,7 @@ class Event:
             Hlc.parse(data["hlc"])
         except ValueError as exc:
             raise _fail("hlc", "a clock value", data["hlc"]) from exc
-        v = integer(1, 1000)("v", data.get("v", SCHEMA_VERSION))
+        v = integer(1, 1000)("v", data.get("v", 1))
         event = cls(
             id=event_id,
             kind=kind,
@@ -384,7 +395,7 @@ class Event:
         if not isinstance(data["payload"], dict):
             raise _fail("payload", "an object", data["payload"])
         if event.known:
-            object.__setattr__(event, "payload", validate_payload(kind, data["payload"]))
+            object.__setattr__(event, "payload", validate_payload(kind, data["payload"], v))
         return event
 
 

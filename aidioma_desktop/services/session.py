@@ -19,7 +19,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..domain.errors import AppError
-from ..domain.events import MAX_PAYLOAD_BYTES, Event, EventError, validate_payload
+from ..domain.events import (
+    MAX_PAYLOAD_BYTES,
+    Event,
+    EventError,
+    payload_version,
+    validate_payload,
+)
 from ..domain.hlc import Hlc, zero
 from ..domain.ids import uuid7
 from ..domain.learning_day import learning_day
@@ -98,6 +104,7 @@ class Learner:
                         occurred_at=now,
                         tz_offset_min=self.clock.tz_offset_min(),
                         payload=clean,
+                        v=payload_version(kind, clean),
                     )
                 )
         self.db.append(events)

@@ -17,6 +17,7 @@ from aidioma_desktop.domain.events import (
     EventError,
     format_instant,
     parse_instant,
+    payload_version,
     validate_payload,
 )
 from aidioma_desktop.domain.hlc import Hlc
@@ -241,3 +242,16 @@ def test_the_last_millisecond_of_9999_is_written_as_it_is():
     assert format_instant(LAST_MS) == "9999-12-31T23:59:59.999Z"
     assert format_instant(0) == "1970-01-01T00:00:00.000Z"
     assert format_instant(-1) == "1969-12-31T23:59:59.999Z"
+
+
+def test_a_setting_a_profile_was_created_with_is_written_as_version_2():
+    """Older apps refuse the `initial` field: marked version 2, such events are kept and passed
+    on by them unread, while every other event stays version 1, which they read."""
+    created = {"key": "level", "value": "advanced", "initial": True}
+    assert payload_version("setting.changed", created) == 2
+    assert payload_version("setting.changed", {"key": "level", "value": "advanced"}) == 1
+    assert payload_version("review.graded", {}) == 1
+    event = Event(uuid7(), "setting.changed", Hlc(5, 0, "d1").render(), "d1", 5, 0, created, 2)
+    assert Event.from_dict(event.to_dict()) == event
+    with pytest.raises(EventError, match=r"payload\.initial: not a field of .* version 1"):
+        Event.from_dict(event.to_dict() | {"v": 1})

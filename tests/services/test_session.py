@@ -76,6 +76,11 @@ def test_a_session_that_never_logged_out_is_wiped_at_the_next_start(service: Ses
 def test_settings_changes_are_events_and_survive_reopening(service: SessionService):
     service.create_profile("Ana")
     learner = service.login("Ana")
+    created = learner.db.events()
+    # The profile's creation choices: marked initial, so version 2 (see payload_version).
+    assert {(e.kind, e.v, e.payload.get("initial")) for e in created} == {
+        ("setting.changed", 2, True)
+    }
     learner.change_setting("daily_goal", 25)
     learner.change_setting("daily_goal", 25)  # no change, no event
     count = learner.db.event_count()

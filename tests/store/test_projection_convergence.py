@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aidioma_desktop.domain.events import Event
+from aidioma_desktop.domain.events import Event, payload_version
 from aidioma_desktop.domain.hlc import Hlc
 from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.domain.projections import Projection
@@ -78,8 +78,11 @@ def make_events(script: list) -> list[Event]:
             payload = {"content_id": target, "es": f"hola {n}", "en": f"hello {n}"}
             name = "card.added"
         events.append(
-            Event(uuid7(at), name, clocks[device].render(), device, at, 60 * (n % 3), payload)
-        )
+            Event(
+                uuid7(at), name, clocks[device].render(), device, at, 60 * (n % 3), payload,
+                payload_version(name, payload),
+            )
+        )  # fmt: skip
     return events
 
 
@@ -132,7 +135,7 @@ def test_a_change_beats_creation_values_and_the_first_creation_value_stands():
     def level(value: str, at: int, device: str, initial: bool) -> Event:
         payload = {"key": "level", "value": value} | ({"initial": True} if initial else {})
         return Event(uuid7(at), "setting.changed", Hlc(at, 0, device).render(), device, at, 0,
-                     payload)  # fmt: skip
+                     payload, payload_version("setting.changed", payload))  # fmt: skip
 
     first = level("intermediate", T0, "dev-a", initial=True)
     later_laptop = level("beginner", T0 + HOUR, "dev-b", initial=True)

@@ -67,7 +67,7 @@ def _prepare(events: list[dict[str, Any]]) -> list[crud.NewEvent]:
         try:
             parse_instant(data["occurred_at"])  # the pattern allows a 31st of February
             if kind in SPECS and data["v"] <= SCHEMA_VERSION:
-                validate_payload(kind, payload)
+                validate_payload(kind, payload, data["v"])
                 # Every value is now checked (finite numbers, plain types): the fast encoder
                 # is safe. Unknown kinds' payloads, unchecked, go through the strict one.
                 body = pydantic_core.to_json(data).decode()
