@@ -477,7 +477,7 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
     if action in ("signup", "login"):
         try:
             # Asked before the password: no point typing it for a sign-in that cannot happen.
-            sync.check_switch(args.username, args.merge)
+            sync.check_switch(args.server, args.username, args.merge)
         except AccountSwitch as exc:
             raise AppError(f"{exc} To merge them, run this again with --merge.") from exc
         password = _secret(f"Password for {args.username} on {args.server}: ")
@@ -512,7 +512,11 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
         if not st.signed_in:
             password = _secret(f"Password for {st.username} on {st.server}: ")
             sync.sign_in(st.server, st.username, password, st.insecure)
-        sync.delete_account()
+        try:
+            sync.delete_account()
+        finally:
+            if not st.keyring_ok and sync.status().server:
+                sync.sign_out()  # not deleted (offline?): the one-run token is revoked
         print(f"Deleted the account {st.username} on {st.server}. This profile keeps its data.")
         return 0
     if action == "logout":

@@ -133,7 +133,7 @@ class SyncService:
         merge: bool = False,
     ) -> SyncStatus:
         url = check_server_url(server_url, insecure)
-        self.check_switch(username, merge)
+        self.check_switch(url, username, merge)
         with self._lock, SyncClient(url, insecure) as client:
             grant = client.register(username.strip(), email.strip(), password, invite_code.strip())
             return self._link(url, grant.username, grant.token, insecure)
@@ -147,27 +147,29 @@ class SyncService:
         merge: bool = False,
     ) -> SyncStatus:
         url = check_server_url(server_url, insecure)
-        self.check_switch(username, merge)
+        self.check_switch(url, username, merge)
         with self._lock, SyncClient(url, insecure) as client:
             grant = client.login(username.strip(), password)
             return self._link(url, grant.username, grant.token, insecure)
 
-    def check_switch(self, username: str, merge: bool = False) -> None:
+    def check_switch(self, server_url: str, username: str, merge: bool = False) -> None:
         """Refuse (AccountSwitch) to sign a profile that has synced with one account in to
         another unless `merge`: this profile's history would go to that account and the
-        account's come here, and neither can be taken apart again. Another server with the
-        same username is the same person moving: allowed."""
+        account's come here, and neither can be taken apart again. The same username on
+        another server (moving to a new one; or someone else there) asks too."""
         old_server, old_username = self._linked()
-        username = username.strip()
-        if merge or not old_username or old_username.casefold() == username.casefold():
+        server, username = check_server_url(server_url, insecure=True), username.strip()
+        same = old_server == server and old_username.casefold() == username.casefold()
+        if merge or not old_username or same:
             return
         if not (self.db.meta(HISTORY) or self.db.meta(CURSOR)):
             return  # linked but never synced: nothing of that account is here
+        where = "" if server == old_server else f" on {server}"
         raise AccountSwitch(
             f"This profile syncs with the account {old_username} on {old_server}. Signing in "
-            f"as {username} would merge the two for good: this profile's progress would go to "
-            f"{username}'s account, and {username}'s progress would come here. Do it only if "
-            "both accounts are yours."
+            f"as {username}{where} would merge the two for good: this profile's progress would "
+            "go to that account, and that account's progress would come here. Do it only if "
+            "both accounts are yours (as when you move to a new server)."
         )
 
     def sign_out(self) -> None:
@@ -181,11 +183,14 @@ class SyncService:
             self.tokens.delete(key)
             self._drop_client()
         if token:
-            try:
-                with SyncClient(server, self._insecure()) as client:
-                    client.logout(token)
-            except SyncError:
-                pass  # offline: the token expires on the server by itself
+            self._revoke(server, token)
+
+    def _revoke(self, server: str, token: str) -> None:
+        try:
+            with SyncClient(server, self._insecure()) as client:
+                client.logout(token)
+        except SyncError:
+            pass  # offline: the token expires on the server by itself
 
     def delete_account(self) -> SyncStatus:
         """Erase the account and everything of it from the server (the person's other devices
@@ -207,6 +212,12 @@ class SyncService:
 
     def _link(self, server: str, username: str, token: str, insecure: bool) -> SyncStatus:
         old_server, old_username = self._linked()
+        old_key = account_key(old_server, old_username)
+        if old_server and old_username and old_key != account_key(server, username):
+            stale = self.tokens.get(old_key)  # e.g. the same account spelt otherwise
+            self.tokens.delete(old_key)
+            if stale:
+                self._revoke(old_server, stale)
         if old_server != server or old_username.casefold() != username.casefold():
             # Another account (or the first): it must get this profile's whole history.
             self.db.requeue_all((CURSOR, HISTORY))

@@ -207,8 +207,18 @@ def test_signing_in_to_another_persons_account_asks_first_and_merges_nothing_unt
     assert laptop.sync.status().username == ana
     assert laptop.sync.sync_now().pushed == 0
 
+    # The same username on another server is another account too (here the same server by
+    # another name: the app cannot tell).
+    other_server = server.url.replace("127.0.0.1", "localhost")
+    with pytest.raises(AccountSwitch, match=f"as {ana} on {other_server}"):
+        laptop.sync.sign_in(other_server, ana, PASSWORD)
+
     # Told to, it merges: both histories end up on both sides.
+    anas_token = laptop.sync.tokens.get(account_key(server.url, ana))
     laptop.sync.sign_in(server.url, ben, PASSWORD, merge=True)
+    assert laptop.sync.tokens.get(account_key(server.url, ana)) is None
+    with SyncClient(server.url) as client, pytest.raises(AuthError):
+        client.account(anas_token)  # revoked, not left live on the server
     report = laptop.sync.sync_now()
     assert laptop.sync.status().username == ben
     assert (report.pushed, report.pulled) == (anas_events, bens_events)
