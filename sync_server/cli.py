@@ -73,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _settings(options: dict[str, Any]) -> Settings:
     overrides = {k: v for k, v in options.items() if k not in ("command", "rotate")}
+    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
+    for name in sorted(os.environ):
+        if name.startswith(ENV_PREFIX) and name not in known:
+            # A misspelt setting would otherwise be ignored without a word.
+            print(f"{PROG}: ignoring {name}: not a setting (see --help)", file=sys.stderr)
     try:
         return Settings(**overrides)
     except ValidationError as exc:

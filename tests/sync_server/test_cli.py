@@ -48,6 +48,15 @@ def test_settings_come_from_the_environment(
     assert (tmp_path / "from-env" / "sync.sqlite3").exists()
 
 
+def test_a_misspelt_setting_in_the_environment_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIDIOMA_SYNC_DATA_DIR", str(tmp_path / "from-env"))
+    monkeypatch.setenv("AIDIOMA_SYNC_TOKEN_DAY", "30")  # token_days meant
+    assert main(["invite"]) == 0
+    assert "ignoring AIDIOMA_SYNC_TOKEN_DAY: not a setting" in capsys.readouterr().err
+
+
 def test_a_bad_setting_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--port", "99999", "invite"]) == 2
     assert "port" in capsys.readouterr().err
