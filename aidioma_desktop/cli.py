@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .domain.errors import AppError
@@ -24,6 +24,9 @@ from .services.review import ReviewService
 from .services.session import Learner, LoginError, SessionService
 from .services.stats import StatsService
 from .store.paths import AppPaths
+
+if TYPE_CHECKING:  # sync brings httpx, pydantic and keyring: imported only by cmd_sync
+    from .services.sync import SyncService, SyncStatus
 
 
 class Style:
@@ -484,10 +487,10 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
         if action == "signup":
             invite = args.invite or _secret("Family invite code: ")
             status = sync.register(
-                args.server, args.username, password, invite, args.email, args.insecure, True
+                args.server, args.username, password, invite, args.email, args.insecure, merge=True
             )
         else:
-            status = sync.sign_in(args.server, args.username, password, args.insecure, True)
+            status = sync.sign_in(args.server, args.username, password, args.insecure, merge=True)
         print(f"Signed in as {status.username} on {status.server}.")
         if not status.keyring_ok:
             print(
@@ -509,13 +512,11 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
         typed = _secret(f"Type {st.username} to confirm: ").strip()
         if typed.casefold() != st.username.casefold():
             raise AppError("Not confirmed: nothing was deleted.")
-        if not st.signed_in:
-            password = _secret(f"Password for {st.username} on {st.server}: ")
-            sync.sign_in(st.server, st.username, password, st.insecure)
+        _sign_in_again(sync, st)
         try:
             sync.delete_account()
         finally:
-            if not st.keyring_ok and sync.status().server:
+            if not sync.tokens.persistent:
                 sync.sign_out()  # not deleted (offline?): the one-run token is revoked
         print(f"Deleted the account {st.username} on {st.server}. This profile keeps its data.")
         return 0
@@ -541,14 +542,11 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
         for event_id, reason in st.refused:
             print(f"Refused by the server, kept here: {event_id}: {reason}")
         return 0
-    st = sync.status()
-    if st.server and not st.signed_in:  # no keyring kept the token: ask again
-        password = _secret(f"Password for {st.username} on {st.server}: ")
-        sync.sign_in(st.server, st.username, password, st.insecure)
+    _sign_in_again(sync, sync.status())
     try:
         report = sync.sync_now()
     finally:
-        if not sync.status().keyring_ok:
+        if not sync.tokens.persistent:
             sync.sign_out()  # the token dies with this run: revoked, not left live on the server
         sync.close()
     print(
@@ -556,6 +554,13 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
         f"{plural(report.pulled, 'event', 'events')}."
     )
     return 0
+
+
+def _sign_in_again(sync: SyncService, st: SyncStatus) -> None:
+    """Where no keyring kept the token, ask for the password again."""
+    if st.server and not st.signed_in:
+        password = _secret(f"Password for {st.username} on {st.server}: ")
+        sync.sign_in(st.server, st.username, password, st.insecure)
 
 
 def grade_jsonl(source: str, out: TextIO) -> int:

@@ -20,8 +20,9 @@ from .errors import AppError
 from .hlc import HLC_PATTERN, Hlc
 from .ids import UUID_PATTERN, is_uuid
 
-# Payload versions. 1: every kind as first released. 2: a setting.changed with `initial`
-# (older apps refuse that field; marked newer, they store and pass such events on unread).
+# Payload versions. 1: every kind as first released; a field added later names its version in
+# its kind's spec (PayloadSpec.since): older apps refuse a field they do not know, but store
+# and pass on unread an event of a version they do not know.
 SCHEMA_VERSION = 2  # the newest this build reads
 MAX_ANSWER_CHARS = 2000
 # One event's payload as compact UTF-8 JSON; the sync server refuses larger ones
@@ -120,6 +121,11 @@ _MISSING = object()
 class PayloadSpec:
     required: Mapping[str, Check]
     optional: Mapping[str, Check] = field(default_factory=dict)
+    since: Mapping[str, int] = field(default_factory=dict)  # optional fields added in version N
+
+    def version(self, payload: Mapping[str, Any]) -> int:
+        """The oldest version that has every field of `payload`."""
+        return max((self.since[name] for name in self.since if name in payload), default=1)
 
     @cached_property
     def fields(self) -> frozenset[str]:
@@ -267,6 +273,7 @@ SPECS: dict[str, PayloadSpec] = {
     "setting.changed": PayloadSpec(
         required={"key": choice(*SETTINGS), "value": Check(ANY, object)},
         optional={"initial": boolean},
+        since={"initial": 2},
     ),
 }
 
@@ -282,18 +289,20 @@ def validate_payload(kind: str, payload: Any, v: int = SCHEMA_VERSION) -> dict[s
     clean = spec.as_written(payload) if type(payload) is dict else None
     if clean is None:
         clean = _checked(kind, spec, payload)
+    if spec.since and spec.version(clean) > v:
+        newer = next(name for name in spec.since if name in clean and spec.since[name] > v)
+        raise EventError(f"payload.{newer}: not a field of {kind} version {v}")
     if kind == "setting.changed":
         check, _default = SETTINGS[clean["key"]]
         clean["value"] = check(f"payload.value ({clean['key']})", clean["value"])
-        if "initial" in clean and v < 2:
-            raise EventError("payload.initial: not a field of setting.changed version 1")
     return clean
 
 
 def payload_version(kind: str, payload: Mapping[str, Any]) -> int:
-    """The oldest version that has every field of `payload`: what an event is written as, so
+    """The version an event is written as: the oldest that has every field of `payload`, so
     that older apps read all they can."""
-    return 2 if kind == "setting.changed" and "initial" in payload else 1
+    spec = SPECS.get(kind)
+    return spec.version(payload) if spec is not None else 1
 
 
 def _checked(kind: str, spec: PayloadSpec, payload: Any) -> dict[str, Any]:

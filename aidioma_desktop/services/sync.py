@@ -197,10 +197,7 @@ class SyncService:
         can no longer sync with it); this profile keeps all its data and is unlinked, so that
         any account it is linked to next gets its whole history."""
         with self._lock:
-            server, username = self._linked()
-            token = self.tokens.get(account_key(server, username)) if server else None
-            if not server or not username or not token:
-                raise AuthError("Sign in to the account first: only its owner can delete it.")
+            server, username, token = self._signed_in()
             with SyncClient(server, self._insecure()) as client:
                 client.delete_account(token)
             self.tokens.delete(account_key(server, username))
@@ -230,6 +227,14 @@ class SyncService:
         self._drop_client()
         return self.status()
 
+    def _signed_in(self) -> tuple[str, str, str]:
+        """(server, username, token) of the linked account; AuthError when not signed in."""
+        server, username = self._linked()
+        token = self.tokens.get(account_key(server, username)) if server and username else None
+        if not server or not username or not token:
+            raise AuthError("Sign in to a sync server first (Settings → Sync).")
+        return server, username, token
+
     def _linked(self) -> tuple[str, str]:
         if self._account is None:
             self._account = (self.db.meta(SERVER) or "", self.db.meta(USERNAME) or "")
@@ -243,10 +248,7 @@ class SyncService:
     def sync_now(self, cancelled: Callable[[], bool] = lambda: False) -> SyncReport:
         """Push every unsent event and pull every new one, a page per round trip."""
         with self._lock:
-            server, username = self._linked()
-            token = self.tokens.get(account_key(server, username)) if server else None
-            if not server or not username or not token:
-                raise AuthError("Sign in to a sync server first (Settings → Sync).")
+            server, username, token = self._signed_in()
             client = self._client_for(server)
             if self._cursor is None:
                 self._cursor = int(self.db.meta(CURSOR) or 0)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from sync_server.limits import API_PREFIX, MAX_BODY_BYTES
 
@@ -80,11 +80,7 @@ def check_server_url(url: str, insecure: bool = False) -> str:
         host = urlsplit("//" + text).hostname
         text = ("http://" if host and _is_loopback(host) else "https://") + text
     parts = urlsplit(text)
-    try:
-        parts.port  # noqa: B018 (raises for a port that is not a number)
-    except ValueError:
-        parts = parts._replace(netloc="")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not parts.hostname or not _port_ok(parts):
         raise SyncError(f"'{url}' is not a server address such as https://sync.example.org.")
     if parts.scheme == "http" and not insecure and not _is_loopback(parts.hostname):
         raise SyncError(
@@ -97,6 +93,14 @@ def check_server_url(url: str, insecure: bool = False) -> str:
 
 # "htp:/host", "https:host": a scheme typed wrong, not a host name.
 _SCHEME_TYPO = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)").match
+
+
+def _port_ok(parts: SplitResult) -> bool:
+    try:
+        parts.port  # noqa: B018 (raises for a port that is not a number)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_loopback(host: str) -> bool:
@@ -229,18 +233,13 @@ class SyncClient:
                 f"The sync server at {self.server_url} did not answer in time. Your progress is "
                 "kept here and will be sent later."
             ) from exc
-        except httpx.ConnectError as exc:
+        except httpx.TransportError as exc:
             if "WRONG_VERSION_NUMBER" in str(exc) or "record layer failure" in str(exc):
                 plain = "http://" + self.server_url.split("://", 1)[1]
                 raise SyncError(
                     f"The server at {self.server_url} does not speak https. If it runs on this "
                     f"computer or a network you trust, use {plain} (plain http)."
                 ) from exc
-            raise Offline(
-                f"Cannot reach the sync server at {self.server_url} ({_reason(exc)}). Your "
-                "progress is kept here and will be sent when it is back."
-            ) from exc
-        except httpx.TransportError as exc:
             raise Offline(
                 f"Cannot reach the sync server at {self.server_url} ({_reason(exc)}). Your "
                 "progress is kept here and will be sent when it is back."

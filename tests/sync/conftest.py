@@ -123,3 +123,14 @@ def make_device(tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator[Calla
         device.sync.close()
         if device.learner.session_id:
             device.service.logout(device.learner)
+
+
+def signed_in_pair(
+    make_device: Callable[..., Device], server: LiveServer, prefix: str = "pair"
+) -> tuple[Device, Device, str]:
+    """Two laptops, "a" and "b", signed in to one new account."""
+    username = unique_user(prefix)
+    a, b = make_device("a"), make_device("b")
+    a.sync.register(server.url, username, PASSWORD, server.invite_code)
+    b.sync.sign_in(server.url, username, PASSWORD)
+    return a, b, username

@@ -28,7 +28,7 @@ from aidioma_desktop.sync.client import (
     check_server_url,
 )
 from tests.documents.endpoint import JsonHandler, serve
-from tests.sync.conftest import PASSWORD, unique_user
+from tests.sync.conftest import PASSWORD, signed_in_pair, unique_user
 
 
 def test_plain_http_is_refused_for_another_computer_unless_allowed():
@@ -228,10 +228,7 @@ def test_signing_in_to_another_persons_account_asks_first_and_merges_nothing_unt
 def test_deleting_the_account_erases_it_on_the_server_and_keeps_this_profiles_data(
     make_device, server
 ):
-    username = unique_user("del")
-    a, b = make_device("a"), make_device("b")
-    a.sync.register(server.url, username, PASSWORD, server.invite_code)
-    b.sync.sign_in(server.url, username, PASSWORD)
+    a, b, username = signed_in_pair(make_device, server, "del")
     a.practise("food.001", 80)
     a.sync.sync_now()
     b.sync.sync_now()

@@ -25,7 +25,7 @@ from aidioma_desktop.sync.client import Offline, SyncClient
 from benchmarks.data import activity
 from sync_server.protocol import MAX_PUSH_EVENTS
 from tests.conftest import DAY, HOUR, T0
-from tests.sync.conftest import PASSWORD, Device, unique_user
+from tests.sync.conftest import PASSWORD, Device, signed_in_pair, unique_user
 
 CONTENT = ["food.001", "food.002", "travel.001", "work.001"]
 DEVICES = 3
@@ -171,14 +171,6 @@ def test_three_devices_converge_through_faults(server, memory_keyring, script):
 
 
 # ---- named scenarios where the best-known flashcard app loses reviews ---------------------
-
-
-def signed_in_pair(make_device, server) -> tuple[Device, Device, str]:
-    username = unique_user("pair")
-    a, b = make_device("a"), make_device("b")
-    a.sync.register(server.url, username, PASSWORD, server.invite_code)
-    b.sync.sign_in(server.url, username, PASSWORD)
-    return a, b, username
 
 
 def test_two_devices_reviewing_in_the_same_millisecond_keep_both_reviews(make_device, server):

@@ -20,6 +20,20 @@ def open_sync_settings(window):
     return box
 
 
+def fill_in_account(qtbot, box, server: LiveServer) -> None:
+    qtbot.keyClicks(box.server, server.url)
+    qtbot.keyClicks(box.username, "ana")
+    qtbot.keyClicks(box.invite, server.invite_code)
+    qtbot.keyClicks(box.account_password, PASSWORD)
+
+
+def create_account(qtbot, window, box, server: LiveServer) -> None:
+    """Create the account "ana" on Settings -> Sync and wait for its first sync."""
+    fill_in_account(qtbot, box, server)
+    qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.sync_state.text().startswith("Synced"), timeout=WAIT_MS)
+
+
 def test_create_an_account_sync_practice_and_sign_out(
     harness, qtbot, make_profile, memory_keyring, tmp_path
 ):
@@ -73,10 +87,7 @@ def test_an_unreachable_server_says_so_and_the_app_keeps_working(
     window = harness.start("Ana")
     box = open_sync_settings(window)
     harness.idle()
-    qtbot.keyClicks(box.server, server.url)
-    qtbot.keyClicks(box.username, "ana")
-    qtbot.keyClicks(box.invite, server.invite_code)
-    qtbot.keyClicks(box.account_password, PASSWORD)
+    fill_in_account(qtbot, box, server)
     server.stop()  # the server goes away before the click
     qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Cannot reach" in box.message.text(), timeout=WAIT_MS)
@@ -110,12 +121,7 @@ def test_signing_in_to_another_account_asks_before_merging_the_two(
         window = harness.start("Ana")
         box = open_sync_settings(window)
         harness.idle()
-        qtbot.keyClicks(box.server, server.url)
-        qtbot.keyClicks(box.username, "ana")
-        qtbot.keyClicks(box.invite, server.invite_code)
-        qtbot.keyClicks(box.account_password, PASSWORD)
-        qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: window.sync_state.text().startswith("Synced"), timeout=WAIT_MS)
+        create_account(qtbot, window, box, server)
         qtbot.mouseClick(box.sign_out_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: box.message.text() == "Signed out.", timeout=WAIT_MS)
 
@@ -142,12 +148,7 @@ def test_deleting_the_account_asks_first_and_keeps_this_computers_progress(
         box = open_sync_settings(window)
         harness.idle()
         assert not box.delete_button.isVisible()
-        qtbot.keyClicks(box.server, server.url)
-        qtbot.keyClicks(box.username, "ana")
-        qtbot.keyClicks(box.invite, server.invite_code)
-        qtbot.keyClicks(box.account_password, PASSWORD)
-        qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: window.sync_state.text().startswith("Synced"), timeout=WAIT_MS)
+        create_account(qtbot, window, box, server)
         events = window.ctx.learner.db.event_count()
 
         qtbot.mouseClick(box.delete_button, Qt.MouseButton.LeftButton)

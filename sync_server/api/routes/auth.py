@@ -55,7 +55,7 @@ def _retry_after_s(times: list[int], limit: int, window_ms: int, now: int) -> in
     return max(1, math.ceil((frees_at - now) / 1000))
 
 
-def _busy(message: str, wait_s: float) -> ApiError:
+def _rate_limited(message: str, wait_s: float) -> ApiError:
     wait = max(1, math.ceil(wait_s))
     return ApiError(
         "rate_limited", f"{message}: try again in {wait} seconds", {"Retry-After": str(wait)}
@@ -80,13 +80,9 @@ def _start_attempt(
     if retry_after or not room:
         _end(session, list(ids.values()), failed=False)  # refused unchecked: not a failure
     if retry_after:
-        raise ApiError(
-            "rate_limited",
-            f"too many failed attempts: try again in {retry_after} seconds",
-            {"Retry-After": str(retry_after)},
-        )
+        raise _rate_limited("too many failed attempts", retry_after)
     if not room:
-        raise _busy("the server is busy checking other sign-ins", BUSY_RETRY_S)
+        raise _rate_limited("the server is busy checking other sign-ins", BUSY_RETRY_S)
     return list(ids.values())
 
 
@@ -104,7 +100,9 @@ def _take_hashing_turn(context: ServerContext) -> None:
     """Wait a little for a turn at password hashing; 429 when none comes (nothing hashed)."""
     if context.password_slots.acquire(timeout=context.settings.password_check_wait_s):
         return
-    raise _busy("the server is busy checking passwords", context.settings.password_check_wait_s)
+    raise _rate_limited(
+        "the server is busy checking passwords", context.settings.password_check_wait_s
+    )
 
 
 def _issue_token(

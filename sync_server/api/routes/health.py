@@ -21,5 +21,5 @@ def health(session: SessionDep) -> Health:
 
 @router.head("/health", include_in_schema=False, response_class=Response)
 def health_head(session: SessionDep) -> Response:
-    session.execute(text("SELECT 1"))
+    health(session)
     return Response(status_code=200)
