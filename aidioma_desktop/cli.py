@@ -478,19 +478,24 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
     sync = SyncService(learner)
     action = args.action or "now"
     if action in ("signup", "login"):
+        signup = action == "signup"
         try:
-            # Asked before the password: no point typing it for a sign-in that cannot happen.
-            sync.check_switch(args.server, args.username, args.merge)
+            # Asked before the password where it can be: no point typing it for a sign-in that
+            # cannot happen. (The same username at another address asks the server, after.)
+            sync.check_switch(args.server, args.username, args.merge, new_account=signup)
+            password = _secret(f"Password for {args.username} on {args.server}: ")
+            if signup:
+                invite = args.invite or _secret("Family invite code: ")
+                status = sync.register(
+                    args.server, args.username, password, invite, args.email, args.insecure,
+                    merge=args.merge,
+                )  # fmt: skip
+            else:
+                status = sync.sign_in(
+                    args.server, args.username, password, args.insecure, merge=args.merge
+                )
         except AccountSwitch as exc:
             raise AppError(f"{exc} To merge them, run this again with --merge.") from exc
-        password = _secret(f"Password for {args.username} on {args.server}: ")
-        if action == "signup":
-            invite = args.invite or _secret("Family invite code: ")
-            status = sync.register(
-                args.server, args.username, password, invite, args.email, args.insecure, merge=True
-            )
-        else:
-            status = sync.sign_in(args.server, args.username, password, args.insecure, merge=True)
         print(f"Signed in as {status.username} on {status.server}.")
         if not status.keyring_ok:
             print(

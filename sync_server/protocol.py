@@ -175,6 +175,14 @@ class Account(_Wire):
     created_at: Instant
     events: int
     devices: list[Device]
+    # As SyncResponse.history: a profile that synced with this account under another address
+    # (the same server, renamed or moved behind a proxy) knows it is the same account.
+    history: str
+
+
+def history_of(user_id: int, created_at: int) -> str:
+    """The name of an account's copy on this server (SyncResponse.history, Account.history)."""
+    return f"{user_id}-{created_at}"
 
 
 class AccountExport(_Wire):

@@ -16,6 +16,7 @@ import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -61,6 +62,12 @@ class SyncCancelled(SyncError):
 class AccountSwitch(SyncError):
     """Signing in to another account than the one this profile syncs with: the two histories
     would merge for good, so it needs the person's say-so (`merge=True`)."""
+
+    def __init__(self, message: str, new_address: bool) -> None:
+        super().__init__(message)
+        # The same username at another address: maybe the same account, its server renamed or
+        # moved behind a proxy (sign_in asks the server).
+        self.new_address = new_address
 
 
 @dataclass(frozen=True)
@@ -133,7 +140,7 @@ class SyncService:
         merge: bool = False,
     ) -> SyncStatus:
         url = check_server_url(server_url, insecure)
-        self.check_switch(url, username, merge)
+        self.check_switch(url, username, merge, new_account=True)
         with self._lock, SyncClient(url, insecure) as client:
             grant = client.register(username.strip(), email.strip(), password, invite_code.strip())
             return self._link(url, grant.username, grant.token, insecure)
@@ -147,30 +154,59 @@ class SyncService:
         merge: bool = False,
     ) -> SyncStatus:
         url = check_server_url(server_url, insecure)
-        self.check_switch(url, username, merge)
+        switch = self._switch(url, username)
+        if switch and not merge and not switch.new_address:
+            raise switch
         with self._lock, SyncClient(url, insecure) as client:
             grant = client.login(username.strip(), password)
-            return self._link(url, grant.username, grant.token, insecure)
+            maybe_moved = switch is not None and switch.new_address
+            moved = maybe_moved and self._holds_our_history(client, grant.token)
+            if switch and not merge and not moved:
+                _logout_quietly(client, grant.token)
+                raise switch
+            return self._link(url, grant.username, grant.token, insecure, moved)
 
-    def check_switch(self, server_url: str, username: str, merge: bool = False) -> None:
+    def check_switch(
+        self, server_url: str, username: str, merge: bool = False, new_account: bool = False
+    ) -> None:
         """Refuse (AccountSwitch) to sign a profile that has synced with one account in to
         another unless `merge`: this profile's history would go to that account and the
-        account's come here, and neither can be taken apart again. The same username on
-        another server (moving to a new one; or someone else there) asks too."""
+        account's come here, and neither can be taken apart again. The same username at
+        another address is left to sign_in, which asks the server whether it is the same
+        account; a `new_account` there is another account (moving to a new server) and asks."""
+        switch = self._switch(check_server_url(server_url, insecure=True), username)
+        if switch and not merge and (new_account or not switch.new_address):
+            raise switch
+
+    def _switch(self, server: str, username: str) -> AccountSwitch | None:
+        """The refusal that signing in to `username` on `server` meets, judged by the names."""
         old_server, old_username = self._linked()
-        server, username = check_server_url(server_url, insecure=True), username.strip()
-        same = old_server == server and old_username.casefold() == username.casefold()
-        if merge or not old_username or same:
-            return
+        username = username.strip()
+        same_name = old_username.casefold() == username.casefold()
+        if not old_username or (old_server == server and same_name):
+            return None
         if not (self.db.meta(HISTORY) or self.db.meta(CURSOR)):
-            return  # linked but never synced: nothing of that account is here
+            return None  # linked but never synced: nothing of that account is here
         where = "" if server == old_server else f" on {server}"
-        raise AccountSwitch(
+        return AccountSwitch(
             f"This profile syncs with the account {old_username} on {old_server}. Signing in "
             f"as {username}{where} would merge the two for good: this profile's progress would "
             "go to that account, and that account's progress would come here. Do it only if "
-            "both accounts are yours (as when you move to a new server)."
+            "both accounts are yours (as when you move to a new server).",
+            new_address=same_name,
         )
+
+    def _holds_our_history(self, client: SyncClient, token: str) -> bool:
+        """Whether the account behind `token` holds the history this profile synced, under
+        another address: the same server renamed, or reached through a proxy. A server from
+        before Account.history does not say: it counts as another account."""
+        ours = self.db.meta(HISTORY)
+        try:
+            theirs = client.account(token).get("history")
+        except SyncError:
+            _logout_quietly(client, token)
+            raise
+        return bool(ours) and theirs == ours
 
     def sign_out(self) -> None:
         """Forget the token (and revoke it when the server is reachable); unsent events stay."""
@@ -186,11 +222,8 @@ class SyncService:
             self._revoke(server, token)
 
     def _revoke(self, server: str, token: str) -> None:
-        try:
-            with SyncClient(server, self._insecure()) as client:
-                client.logout(token)
-        except SyncError:
-            pass  # offline: the token expires on the server by itself
+        with suppress(SyncError), SyncClient(server, self._insecure()) as client:
+            client.logout(token)  # offline: the token expires on the server by itself
 
     def delete_account(self) -> SyncStatus:
         """Erase the account and everything of it from the server (the person's other devices
@@ -207,7 +240,11 @@ class SyncService:
             self._last_sync_ms = self._last_sync_written = 0
         return self.status()
 
-    def _link(self, server: str, username: str, token: str, insecure: bool) -> SyncStatus:
+    def _link(
+        self, server: str, username: str, token: str, insecure: bool, moved: bool = False
+    ) -> SyncStatus:
+        """Link this profile to the account; `moved`: the one it synced with, at a new address
+        (its history is all there already: nothing is sent again)."""
         old_server, old_username = self._linked()
         old_key = account_key(old_server, old_username)
         if old_server and old_username and old_key != account_key(server, username):
@@ -215,7 +252,7 @@ class SyncService:
             self.tokens.delete(old_key)
             if stale:
                 self._revoke(old_server, stale)
-        if old_server != server or old_username.casefold() != username.casefold():
+        if not moved and (old_server != server or old_username.casefold() != username.casefold()):
             # Another account (or the first): it must get this profile's whole history.
             self.db.requeue_all((CURSOR, HISTORY))
             self._cursor = self._history = None
@@ -452,6 +489,11 @@ def _refused_index(error: ServerRefused, batch_size: int) -> int | None:
         return None
     index = int(match.group(1))
     return index if index < batch_size else None
+
+
+def _logout_quietly(client: SyncClient, token: str) -> None:
+    with suppress(SyncError):  # offline: the token expires on the server by itself
+        client.logout(token)
 
 
 def account_key(server_url: str, username: str) -> str:

@@ -28,6 +28,7 @@ from aidioma_desktop.sync.client import (
     check_server_url,
 )
 from tests.documents.endpoint import JsonHandler, serve
+from tests.live_server import LiveServer
 from tests.sync.conftest import PASSWORD, signed_in_pair, unique_user
 
 
@@ -179,7 +180,7 @@ def test_signing_out_revokes_the_token_and_keeps_unsent_events(make_device, serv
 
 
 def test_signing_in_to_another_persons_account_asks_first_and_merges_nothing_until_told(
-    make_device, server
+    make_device, server, tmp_path
 ):
     ana, ben = unique_user("ana"), unique_user("ben")
     laptop, bens = make_device("laptop"), make_device("bens")
@@ -207,11 +208,15 @@ def test_signing_in_to_another_persons_account_asks_first_and_merges_nothing_unt
     assert laptop.sync.status().username == ana
     assert laptop.sync.sync_now().pushed == 0
 
-    # The same username on another server is another account too (here the same server by
-    # another name: the app cannot tell).
-    other_server = server.url.replace("127.0.0.1", "localhost")
-    with pytest.raises(AccountSwitch, match=f"as {ana} on {other_server}"):
-        laptop.sync.sign_in(other_server, ana, PASSWORD)
+    # The same username on another server is another account.
+    with LiveServer(tmp_path / "other-server") as other:
+        with SyncClient(other.url) as client:
+            client.register(ana, "", PASSWORD, other.invite_code)
+        with pytest.raises(AccountSwitch, match=f"as {ana} on {other.url}"):
+            laptop.sync.sign_in(other.url, ana, PASSWORD)
+        assert laptop.sync.status().server == server.url
+        with SyncClient(other.url) as client:
+            assert client.account(client.login(ana, PASSWORD).token)["events"] == 0
 
     # Told to, it merges: both histories end up on both sides.
     anas_token = laptop.sync.tokens.get(account_key(server.url, ana))
@@ -223,6 +228,27 @@ def test_signing_in_to_another_persons_account_asks_first_and_merges_nothing_unt
     assert laptop.sync.status().username == ben
     assert (report.pushed, report.pulled) == (anas_events, bens_events)
     assert laptop.learner.db.event_count() == anas_events + bens_events
+
+
+def test_the_same_account_at_a_new_address_just_goes_on_syncing(make_device, server):
+    # The family's server renamed (or put behind a proxy): the same account, not a merge.
+    a, b, username = signed_in_pair(make_device, server, "moved")
+    a.practise("food.001", 80)
+    a.sync.sync_now()
+    b.sync.sync_now()
+    old_token = b.sync.tokens.get(account_key(server.url, username))
+    new_address = server.url.replace("127.0.0.1", "localhost")
+
+    b.sync.sign_in(new_address, username, PASSWORD)
+    assert b.sync.status().server == new_address
+    assert b.sync.sync_now().pushed == 0  # nothing sent again
+    with SyncClient(server.url) as client, pytest.raises(AuthError):
+        client.account(old_token)  # the old address's token is revoked
+    a.sync.sign_in(server.url, username, PASSWORD)  # (the two laptops here share one keyring)
+    a.practise("food.002", 95)
+    a.sync.sync_now()
+    assert b.sync.sync_now().pulled == 1
+    assert b.state() == a.state()
 
 
 def test_deleting_the_account_erases_it_on_the_server_and_keeps_this_profiles_data(

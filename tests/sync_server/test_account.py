@@ -14,7 +14,7 @@ def test_account_summary_counts_events_per_device(api: Api, clock: TestClock) ->
     token = api.register("ana", email="ana@example.org")
     api.sync_ok(token, "laptop", events=[make_event("laptop") for _ in range(2)])
     clock.advance(60)
-    api.sync_ok(token, "desktop", events=[make_event("desktop")])
+    answer = api.sync_ok(token, "desktop", events=[make_event("desktop")])
     account = api.client.get("/v1/account", headers=bearer(token)).json()
     assert account["username"] == "ana"
     assert account["email"] == "ana@example.org"
@@ -24,6 +24,11 @@ def test_account_summary_counts_events_per_device(api: Api, clock: TestClock) ->
         {"device_id": "desktop", "events": 1, "last_seen": "2026-11-22T10:01:00.000Z"},
         {"device_id": "laptop", "events": 2, "last_seen": "2026-11-22T10:00:00.000Z"},
     ]
+    # The name of this account's copy, as a sync says it: a laptop that synced with it at
+    # another address knows it for the same account.
+    assert account["history"] == answer["history"]
+    bens = api.client.get("/v1/account", headers=bearer(api.register("ben"))).json()
+    assert bens["history"] != account["history"]
 
 
 def test_export_holds_every_event_in_order(api: Api) -> None:

@@ -8,7 +8,7 @@ from aidioma_desktop.domain.events import format_instant
 
 from ... import crud
 from ...errors import unauthorized
-from ...protocol import Account, AccountExport, Device
+from ...protocol import Account, AccountExport, Device, history_of
 from ..deps import CallerDep, ContextDep, SessionDep
 from ..docs import errors
 from ..routing import StrictJsonRoute
@@ -34,6 +34,7 @@ def _account(session: SessionDep, user_id: int) -> Account:
             )
             for device in row.devices
         ],
+        history=history_of(user_id, row.created_at),
     )
 
 

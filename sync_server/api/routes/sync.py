@@ -39,6 +39,7 @@ from ...protocol import (
     SyncRequest,
     SyncResponse,
     WireEvent,
+    history_of,
 )
 from ..deps import BearerDep, ContextDep, ServerContext, authenticate
 from ..docs import errors
@@ -242,6 +243,6 @@ def _sync(
         f'{{"accepted":{dumps(accepted)},"cursor":{cursor},'
         f'"events":[{",".join(event_body for _seq, event_body in rows)}],'
         f'"more":{"true" if more else "false"},'
-        f'"history":"{user.id}-{user.created_at}"}}'
+        f'"history":"{history_of(user.id, user.created_at)}"}}'
     )
     return content.encode()
