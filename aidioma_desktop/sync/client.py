@@ -18,6 +18,8 @@ from urllib.parse import SplitResult, urlsplit
 from sync_server.limits import API_PREFIX, MAX_BODY_BYTES
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx
 
 from ..domain.errors import AppError
@@ -122,6 +124,7 @@ class SyncClient:
         self._http = httpx.Client(
             base_url=self.server_url + API_PREFIX,
             timeout=httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
+            verify=_trusted_certificates(),
         )
 
     def close(self) -> None:
@@ -234,6 +237,8 @@ class SyncClient:
                 "kept here and will be sent later."
             ) from exc
         except httpx.TransportError as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+                raise SyncError(_untrusted(self.server_url, str(exc))) from exc
             if "WRONG_VERSION_NUMBER" in str(exc) or "record layer failure" in str(exc):
                 plain = "http://" + self.server_url.split("://", 1)[1]
                 raise SyncError(
@@ -313,6 +318,36 @@ def _wire_event(e: StoredEvent) -> str:
         f'{{"id":"{e.id}","kind":{_text(e.kind)},"hlc":{_text(e.hlc)},'
         f'"device_id":{_text(e.device_id)},"occurred_at":"{format_instant(e.occurred_at)}",'
         f'"tz_offset_min":{int(e.tz_offset_min)},"v":{int(e.v)},"payload":{e.payload_json}}}'
+    )
+
+
+def _trusted_certificates() -> ssl.SSLContext:
+    """The certificate authorities this computer trusts: its own store (Windows, macOS, the
+    Linux distribution's, SSL_CERT_FILE), not only the public ones httpx bundles. A family's
+    server often has a certificate of its own making (mkcert, a home authority) that the family
+    installed on each laptop."""
+    import ssl
+
+    import truststore
+
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+def _untrusted(server_url: str, error: str) -> str:
+    """What to do about a server certificate that did not verify (`error`: OpenSSL's words)."""
+    why = error.split("certificate verify failed:", 1)[-1].split("(_ssl.c", 1)[0].strip(" ,.")
+    if "mismatch" in why:
+        advice = "Use the server's address as its certificate names it."
+    elif "expired" in why:
+        advice = "The certificate has expired: renew it on the server."
+    else:
+        advice = (
+            "If your family's server has a certificate of its own (mkcert, a home certificate "
+            "authority), install that authority's certificate on this computer."
+        )
+    return (
+        f"This computer does not trust the certificate of {server_url} ({why}), so nothing was "
+        f"sent. {advice} Your progress is kept here."
     )
 
 
