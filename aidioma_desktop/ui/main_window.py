@@ -29,7 +29,7 @@ from .sync import SyncController
 from .tasks import TaskRunner
 from .today import TodayPage
 from .welcome import WelcomeScreen
-from .widgets import Page, button, label
+from .widgets import ElidedLabel, Page, button, label
 
 # The sidebar, in Ctrl+1..6 order: icon and the page's title (in its page's translation
 # context). Library is last, so the other pages keep their Ctrl+1..5.
@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         self.screens.addWidget(self.welcome)
         runner.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self._retired: list[TaskRunner] = []
-        self.sync_state = label("", "subtle", name=self.tr("Sync status"))
+        self.sync_state = ElidedLabel("subtle", self.tr("Sync status"))
         self.statusBar().addPermanentWidget(self.sync_state)
         self.sync_state.hide()
         self.statusBar().showMessage(self.tr("Welcome to AIdioma."), 3000)
@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
         shell.deleteLater()
 
     def _sync_state(self, text: str, role: str) -> None:
-        self.sync_state.setText(text)
+        self.sync_state.set_full_text(text)
         self.sync_state.setProperty("role", role)
         self.sync_state.style().polish(self.sync_state)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -34,6 +35,44 @@ def label(
         widget.setAccessibleName(name)
     widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return widget
+
+
+class ElidedLabel(QLabel):
+    """One line that gives way: at most half its window wide, cut with "…" to the room it has,
+    the whole text in its tooltip. A status bar message (a sync error explains itself at
+    length) must neither run off the window's edge nor widen it."""
+
+    def __init__(self, role: str, name: str) -> None:
+        super().__init__()
+        self._full = ""
+        self.setProperty("role", role)
+        self.setAccessibleName(name)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.updateGeometry()
+        self._elide()
+
+    def sizeHint(self) -> QSize:
+        wanted = self.fontMetrics().horizontalAdvance(self._full) + 8
+        room = self.window().width() // 2 if self.window() is not self else wanted
+        return QSize(min(wanted, max(room, 120)), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(min(self.sizeHint().width(), 120), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width())
+        self.setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
 
 
 def button(

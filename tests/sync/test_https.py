@@ -20,7 +20,7 @@ def family_ca() -> trustme.CA:
     return trustme.CA(organization_name="Our family")
 
 
-def _https_server(folder: Path, ca: trustme.CA, *names: str) -> LiveServer:
+def https_server_at(folder: Path, ca: trustme.CA, *names: str) -> LiveServer:
     folder.mkdir(parents=True, exist_ok=True)
     cert = ca.issue_cert(*names)
     (folder / "cert.pem").write_bytes(b"".join(pem.bytes() for pem in cert.cert_chain_pems))
@@ -32,7 +32,7 @@ def _https_server(folder: Path, ca: trustme.CA, *names: str) -> LiveServer:
 def https_server(
     tmp_path_factory: pytest.TempPathFactory, family_ca: trustme.CA
 ) -> Iterator[LiveServer]:
-    with _https_server(tmp_path_factory.mktemp("https"), family_ca, "127.0.0.1") as live:
+    with https_server_at(tmp_path_factory.mktemp("https"), family_ca, "127.0.0.1") as live:
         yield live
 
 
@@ -64,7 +64,7 @@ def test_a_certificate_for_another_name_says_to_use_that_name(
 ):
     laptop = make_device("laptop")
     with (
-        _https_server(tmp_path / "server", family_ca, "sync.example.org") as server,
+        https_server_at(tmp_path / "server", family_ca, "sync.example.org") as server,
         pytest.raises(SyncError, match="as its certificate names it"),
     ):
         laptop.sync.register(server.url, unique_user(), PASSWORD, server.invite_code)

@@ -4,10 +4,12 @@ sync server on 127.0.0.1 and a real profile database."""
 from __future__ import annotations
 
 import pytest
+import trustme
 from PySide6.QtCore import Qt
 
 from aidioma_desktop.sync.client import AuthError, SyncClient
 from tests.live_server import LiveServer
+from tests.sync.test_https import https_server_at
 from tests.ui.conftest import WAIT_MS
 
 PASSWORD = "a long family password"
@@ -161,3 +163,24 @@ def test_deleting_the_account_asks_first_and_keeps_this_computers_progress(
         assert window.ctx.learner.db.event_count() == events
         with SyncClient(server.url) as client, pytest.raises(AuthError):
             client.login("ana", PASSWORD)
+
+
+def test_a_long_sync_problem_fits_the_status_bar_and_is_whole_on_the_page(
+    harness, qtbot, make_profile, memory_keyring, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    with https_server_at(tmp_path / "server", trustme.CA(), "127.0.0.1") as server:
+        make_profile("Ana")
+        window = harness.start("Ana")
+        window.resize(800, 600)
+        box = open_sync_settings(window)
+        harness.idle()
+        fill_in_account(qtbot, box, server)
+        qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
+        refused = "does not trust the certificate"
+        qtbot.waitUntil(lambda: refused in box.message.text(), timeout=WAIT_MS)
+        harness.idle()
+        bar = window.sync_state
+        assert bar.full_text() == "Sync problem: " + box.message.text()
+        assert bar.text().endswith("…") and bar.toolTip() == bar.full_text()
+        assert bar.width() <= window.width() // 2 and window.width() == 800
