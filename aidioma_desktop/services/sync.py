@@ -221,8 +221,9 @@ class SyncService:
         if token:
             self._revoke(server, token)
 
-    def _revoke(self, server: str, token: str) -> None:
-        with suppress(SyncError), SyncClient(server, self._insecure()) as client:
+    def _revoke(self, server: str, token: str, insecure: bool | None = None) -> None:
+        insecure = self._insecure() if insecure is None else insecure
+        with suppress(SyncError), SyncClient(server, insecure) as client:
             client.logout(token)  # offline: the token expires on the server by itself
 
     def delete_account(self) -> SyncStatus:
@@ -251,7 +252,11 @@ class SyncService:
             stale = self.tokens.get(old_key)  # e.g. the same account spelt otherwise
             self.tokens.delete(old_key)
             if stale:
-                self._revoke(old_server, stale)
+                # Moved: the same server, reachable at the new address (the old may be gone).
+                if moved:
+                    self._revoke(server, stale, insecure)
+                else:
+                    self._revoke(old_server, stale)
         if not moved and (old_server != server or old_username.casefold() != username.casefold()):
             # Another account (or the first): it must get this profile's whole history.
             self.db.requeue_all((CURSOR, HISTORY))
