@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -255,6 +255,10 @@ class MainWindow(QMainWindow):
         """At exit, after the final logout: the sync workers end before the process does."""
         for runner in self._retired:
             runner.wait_stopped()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.sync_state.updateGeometry()  # its room is half the window's width
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.ui_settings.setValue("geometry", self.saveGeometry())

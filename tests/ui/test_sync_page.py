@@ -184,3 +184,7 @@ def test_a_long_sync_problem_fits_the_status_bar_and_is_whole_on_the_page(
         assert bar.full_text() == "Sync problem: " + box.message.text()
         assert bar.text().endswith("…") and bar.toolTip() == bar.full_text()
         assert bar.width() <= window.width() // 2 and window.width() == 800
+        narrow = bar.width()
+        window.resize(1400, 600)  # more room: more of the message shows
+        qtbot.waitUntil(lambda: bar.width() > narrow, timeout=WAIT_MS)
+        assert bar.width() <= 700 and len(bar.text()) > 20
