@@ -28,6 +28,7 @@ from ..store.secrets import SecretStore
 from ..sync.backoff import Backoff
 from ..sync.client import (
     AuthError,
+    Grant,
     JsonBytes,
     Offline,
     ServerRefused,
@@ -143,7 +144,7 @@ class SyncService:
         self.check_switch(url, username, merge, new_account=True)
         with self._lock, SyncClient(url, insecure) as client:
             grant = client.register(username.strip(), email.strip(), password, invite_code.strip())
-            return self._link(url, grant.username, grant.token, insecure)
+            return self._link(client, grant, insecure)
 
     def sign_in(
         self,
@@ -154,29 +155,27 @@ class SyncService:
         merge: bool = False,
     ) -> SyncStatus:
         url = check_server_url(server_url, insecure)
-        switch = self._switch(url, username)
-        if switch and not merge and not switch.new_address:
-            raise switch
+        switch = self.check_switch(url, username, merge)  # left: the same name elsewhere
         with self._lock, SyncClient(url, insecure) as client:
             grant = client.login(username.strip(), password)
-            maybe_moved = switch is not None and switch.new_address
-            moved = maybe_moved and self._holds_our_history(client, grant.token)
+            moved = switch is not None and self._holds_our_history(client, grant.token)
             if switch and not merge and not moved:
                 _logout_quietly(client, grant.token)
                 raise switch
-            return self._link(url, grant.username, grant.token, insecure, moved)
+            return self._link(client, grant, insecure, moved)
 
     def check_switch(
         self, server_url: str, username: str, merge: bool = False, new_account: bool = False
-    ) -> None:
+    ) -> AccountSwitch | None:
         """Refuse (AccountSwitch) to sign a profile that has synced with one account in to
         another unless `merge`: this profile's history would go to that account and the
         account's come here, and neither can be taken apart again. The same username at
-        another address is left to sign_in, which asks the server whether it is the same
-        account; a `new_account` there is another account (moving to a new server) and asks."""
+        another address is returned, not raised: only the server can tell whether it is the
+        same account (sign_in asks it). A `new_account` there is another one, and asks."""
         switch = self._switch(check_server_url(server_url, insecure=True), username)
         if switch and not merge and (new_account or not switch.new_address):
             raise switch
+        return switch if switch and switch.new_address else None
 
     def _switch(self, server: str, username: str) -> AccountSwitch | None:
         """The refusal that signing in to `username` on `server` meets, judged by the names."""
@@ -221,10 +220,9 @@ class SyncService:
         if token:
             self._revoke(server, token)
 
-    def _revoke(self, server: str, token: str, insecure: bool | None = None) -> None:
-        insecure = self._insecure() if insecure is None else insecure
-        with suppress(SyncError), SyncClient(server, insecure) as client:
-            client.logout(token)  # offline: the token expires on the server by itself
+    def _revoke(self, server: str, token: str) -> None:
+        with suppress(SyncError), SyncClient(server, self._insecure()) as client:
+            _logout_quietly(client, token)
 
     def delete_account(self) -> SyncStatus:
         """Erase the account and everything of it from the server (the person's other devices
@@ -242,21 +240,21 @@ class SyncService:
         return self.status()
 
     def _link(
-        self, server: str, username: str, token: str, insecure: bool, moved: bool = False
+        self, client: SyncClient, grant: Grant, insecure: bool, moved: bool = False
     ) -> SyncStatus:
-        """Link this profile to the account; `moved`: the one it synced with, at a new address
-        (its history is all there already: nothing is sent again)."""
+        """Link this profile to the account `client` just signed in to; `moved`: the one it
+        synced with, at a new address (its history is all there already: nothing is sent
+        again)."""
+        server, username, token = client.server_url, grant.username, grant.token
         old_server, old_username = self._linked()
         old_key = account_key(old_server, old_username)
         if old_server and old_username and old_key != account_key(server, username):
             stale = self.tokens.get(old_key)  # e.g. the same account spelt otherwise
             self.tokens.delete(old_key)
-            if stale:
-                # Moved: the same server, reachable at the new address (the old may be gone).
-                if moved:
-                    self._revoke(server, stale, insecure)
-                else:
-                    self._revoke(old_server, stale)
+            if stale and moved:  # the same server, here: the old address may be gone
+                _logout_quietly(client, stale)
+            elif stale:
+                self._revoke(old_server, stale)
         if not moved and (old_server != server or old_username.casefold() != username.casefold()):
             # Another account (or the first): it must get this profile's whole history.
             self.db.requeue_all((CURSOR, HISTORY))
