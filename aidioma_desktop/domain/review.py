@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from .events import EPOCH
 
@@ -47,9 +46,10 @@ _FORGET_SHORT_TERM = math.e ** (_W[17] * _W[18])
 _RECALL_BASE = math.e ** (_W[8])
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
-    """A card's FSRS memory state (fsrs.Card without its id), times in Unix milliseconds."""
+class Card(NamedTuple):
+    """A card's FSRS memory state (fsrs.Card without its id), times in Unix milliseconds.
+    Immutable; a named tuple, which a sync makes by the hundred thousand at a quarter of a
+    frozen dataclass's cost."""
 
     state: int = LEARNING
     step: int | None = 0
