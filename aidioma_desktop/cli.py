@@ -26,7 +26,7 @@ from .services.stats import StatsService
 from .store.paths import AppPaths
 
 if TYPE_CHECKING:  # sync brings httpx, pydantic and keyring: imported only by cmd_sync
-    from .services.sync import SyncService, SyncStatus
+    from .services.sync import SyncProgress, SyncService, SyncStatus
 
 
 class Style:
@@ -548,9 +548,12 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
             print(f"Refused by the server, kept here: {event_id}: {reason}")
         return 0
     _sign_in_again(sync, sync.status())
+    line = _ProgressLine() if sys.stderr.isatty() else None  # not into a pipe or a file
     try:
-        report = sync.sync_now()
+        report = sync.sync_now(progress=line.show if line else None)
     finally:
+        if line:
+            line.clear()
         if not sync.tokens.persistent:
             sync.sign_out()  # the token dies with this run: revoked, not left live on the server
         sync.close()
@@ -559,6 +562,29 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
         f"{plural(report.pulled, 'event', 'events')}."
     )
     return 0
+
+
+class _ProgressLine:
+    """How far a long sync has come, on one line of the terminal, written over each time
+    (with spaces, not escape codes: every terminal understands them)."""
+
+    def __init__(self) -> None:
+        self.width = 0
+
+    def show(self, p: SyncProgress) -> None:
+        parts = [f"sent {p.sent:,} of {p.to_send:,}"] if p.to_send else []
+        if p.received:
+            parts.append(f"received {p.received:,}")
+        self._write("Syncing… " + ", ".join(parts))
+
+    def clear(self) -> None:
+        if self.width:
+            self._write("")
+
+    def _write(self, text: str) -> None:
+        print("\r" + text.ljust(self.width), end="\r" if not text else "", file=sys.stderr)
+        sys.stderr.flush()
+        self.width = len(text)
 
 
 def _sign_in_again(sync: SyncService, st: SyncStatus) -> None:

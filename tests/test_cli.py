@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -11,7 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from aidioma_desktop.services.clock import ManualClock
+from aidioma_desktop.services.content import ContentLibrary
+from aidioma_desktop.services.session import SessionService
+from aidioma_desktop.store.paths import AppPaths
+from benchmarks.data import activity
 from sync_server.crud import tokens
+from sync_server.protocol import MAX_PUSH_EVENTS
 from tests.live_server import LiveServer
 
 PASSWORD = "a long family password"
@@ -164,3 +171,40 @@ def test_sync_in_the_terminal_without_a_keyring(data: Path, tmp_path: Path):
         assert "Deleted the account ana" in deleted.stdout
         assert "Not linked" in aidioma(data, "sync", "status").stdout
         assert live_tokens() == 0
+
+
+def test_a_long_sync_shows_how_far_it_has_come_on_one_terminal_line(data: Path, tmp_path: Path):
+    service = SessionService(AppPaths.resolve(data), ManualClock(1_795_341_600_000))
+    learner = service.login("Ana")  # a long history, never synced
+    ids = list(ContentLibrary.load().sentences)
+    learner.db.append(activity(MAX_PUSH_EVENTS + 10, ids, learner.device_id))
+    total = learner.db.outbox_count()
+    service.logout(learner)
+    with LiveServer(tmp_path / "server") as server:
+        signup = ("sync", "signup", "--server", server.url, "--username", "ana")
+        args = (*signup, "--invite", server.invite_code)
+        # The terminal's line is standard error; the result still goes to standard output.
+        terminal, screen = pytest.importorskip("pty").openpty()  # not on Windows
+        env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+        with os.fdopen(terminal, "rb") as shown:
+            done = subprocess.run(
+                [sys.executable, "-m", "aidioma_desktop", "--data-dir", str(data), *args],
+                input=PASSWORD + "\n",
+                stdout=subprocess.PIPE,
+                stderr=screen,
+                text=True,
+                env=env,
+                timeout=120,
+            )
+            os.close(screen)
+            line = b""
+            with contextlib.suppress(OSError):  # the terminal closed: all is read
+                while chunk := os.read(shown.fileno(), 4096):
+                    line += chunk
+        assert done.returncode == 0
+        assert f"Synced: sent {total} events" in done.stdout
+        text = line.decode()
+        progress = f"\rSyncing… sent {MAX_PUSH_EVENTS:,} of {total:,}"
+        assert progress in text
+        # Written over at the end: the terminal's last line is blank again.
+        assert text.endswith("\r" + " " * (len(progress) - 1) + "\r")

@@ -84,6 +84,16 @@ class SyncStatus:
 
 
 @dataclass(frozen=True)
+class SyncProgress:
+    """How far a sync of several round trips has come: a new laptop's first sync of a long
+    history, or a laptop back after months offline."""
+
+    sent: int
+    to_send: int  # all this sync sends: what was sent plus what still waits
+    received: int
+
+
+@dataclass(frozen=True)
 class SyncReport:
     pushed: int
     pulled: int
@@ -285,8 +295,14 @@ class SyncService:
 
     # ---- syncing ----------------------------------------------------------------------
 
-    def sync_now(self, cancelled: Callable[[], bool] = lambda: False) -> SyncReport:
-        """Push every unsent event and pull every new one, a page per round trip."""
+    def sync_now(
+        self,
+        cancelled: Callable[[], bool] = lambda: False,
+        progress: Callable[[SyncProgress], None] | None = None,
+    ) -> SyncReport:
+        """Push every unsent event and pull every new one, a page per round trip. `progress`
+        hears after each round trip that more follow (a sync of one round trip says nothing);
+        `cancelled` is asked before each, and a sync stopped keeps what it stored."""
         with self._lock:
             server, username, token = self._signed_in()
             client = self._client_for(server)
@@ -297,6 +313,7 @@ class SyncService:
                 self._history = self.db.meta(HISTORY) or ""
             history = self._history
             pushed = pulled = replayed = refused = unreadable = 0
+            to_send: int | None = None  # counted once a second round trip is needed
             ahead = _ReadAhead(self.db)
             try:
                 while True:
@@ -364,6 +381,11 @@ class SyncService:
                         )
                     if not page.more and not more_to_send:
                         break
+                    if progress is not None:
+                        if to_send is None:
+                            to_send = pushed + self.db.outbox_count()
+                        to_send = max(to_send, pushed)  # recorded during the sync: sent too
+                        progress(SyncProgress(pushed, to_send, pulled))
             except AuthError:
                 self.tokens.delete(account_key(server, username))
                 raise

@@ -8,9 +8,10 @@ failure it waits with exponential backoff and jitter (sync/backoff.py).
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -20,7 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services.sync import AccountSwitch, SyncReport, SyncService, SyncStatus
+from ..services.sync import (
+    AccountSwitch,
+    SyncCancelled,
+    SyncProgress,
+    SyncReport,
+    SyncService,
+    SyncStatus,
+)
+from ..sync.backoff import INTERVAL_S
 from ..sync.client import AuthError, Offline
 from .context import Context
 from .tasks import TaskRunner, readable
@@ -44,12 +53,33 @@ def ago(ms: int | None, now_ms: int) -> str:
     return QObject.tr("%1 days ago").replace("%1", str(hours // 24))
 
 
+def progress_text(progress: SyncProgress) -> str:
+    """'Syncing… sent 5,000 of 60,005, received 20,000'."""
+    number = QLocale().toString
+    parts = []
+    if progress.to_send:
+        parts.append(
+            QObject.tr("sent %1 of %2")
+            .replace("%1", number(progress.sent))
+            .replace("%2", number(progress.to_send))
+        )
+    if progress.received:
+        parts.append(QObject.tr("received %1").replace("%1", number(progress.received)))
+    syncing = QObject.tr("Syncing…")
+    return f"{syncing} {', '.join(parts)}" if parts else syncing
+
+
 class SyncController(QObject):
     """Owns the sync worker and its schedule for the logged-in profile."""
 
     status_changed = Signal(object)  # SyncStatus
     state_changed = Signal(str, str)  # indicator text, role (subtle / good / bad)
     synced = Signal(object)  # SyncReport, after a sync that brought or sent something
+    running = Signal(bool)  # a sync started or ended
+    stopped = Signal(str)  # the person stopped a sync: what became of it
+    # SyncProgress: during a sync of several round trips. Emitted on the sync worker; Qt
+    # delivers it to the main thread.
+    progressed = Signal(object)
     failed = Signal(str)  # a readable reason
     account_changed = Signal(object)  # SyncStatus, after sign-in, sign-up or sign-out
     # A sign-in to another account than this profile's would merge the two: the box asks.
@@ -62,7 +92,10 @@ class SyncController(QObject):
         self.runner = TaskRunner(name="aidioma-sync")
         self.status: SyncStatus | None = None
         self.syncing = False
-        self._stopped = False
+        self._stopped = False  # logged out: no more syncs
+        self._cancel = False  # the person asked to stop the sync under way
+        self._held = False  # the last sync was stopped by the person: the rest waits
+        self.progressed.connect(self._show_progress)
         self._last_error = ""
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -100,18 +133,43 @@ class SyncController(QObject):
         if self._stopped or self.syncing:
             return
         self.timer.stop()
-        self.syncing = True
+        self._set_syncing(True)
         self.state_changed.emit(self.tr("Syncing…"), "subtle")
         service = self.service
 
         def work() -> tuple[SyncReport, SyncStatus]:
-            return service.sync_now(lambda: self._stopped), service.status()
+            report = service.sync_now(lambda: self._stopped or self._cancel, self.progressed.emit)
+            return report, service.status()
 
         self.runner.run(work, self._done, self._sync_failed)
 
+    def cancel(self) -> None:
+        """Stop the sync under way after its current round trip; what it stored stays."""
+        if self.syncing:
+            self._cancel = True
+
+    @property
+    def cancelling(self) -> bool:
+        return self._cancel
+
+    def _set_syncing(self, syncing: bool) -> None:
+        self.syncing = syncing
+        self._held = self._cancel and not syncing
+        self._cancel = False
+        self.running.emit(syncing)
+
+    def _show_progress(self, progress: SyncProgress) -> None:
+        if not self.syncing:
+            return  # a late report of a sync that has ended
+        self.state_changed.emit(progress_text(progress), "subtle")
+        if self.status is not None:  # the Sync page's "waiting to be sent" counts down
+            waiting = max(0, progress.to_send - progress.sent)
+            self.status = replace(self.status, pending=waiting)
+            self.status_changed.emit(self.status)
+
     def _done(self, result: tuple[SyncReport, SyncStatus]) -> None:
         report, status = result
-        self.syncing = False
+        self._set_syncing(False)
         self._last_error = ""
         self._set_status(status)
         self.schedule(int(self.service.backoff.succeeded() * 1000))
@@ -119,7 +177,13 @@ class SyncController(QObject):
             self.synced.emit(report)
 
     def _sync_failed(self, error: BaseException) -> None:
-        self.syncing = False
+        self._set_syncing(False)
+        if isinstance(error, SyncCancelled) and not self._stopped:
+            # Not a failure: the next sync comes at the usual time, and takes up from here.
+            self.stopped.emit(readable(error))
+            self.refresh()
+            self.schedule(int(INTERVAL_S * 1000))
+            return
         self._last_error = readable(error)
         offline = isinstance(error, Offline)
         self.failed.emit(self._last_error)
@@ -157,6 +221,9 @@ class SyncController(QObject):
             self.state_changed.emit(self.tr("Sync: signed out"), "subtle")
         elif self.service.backoff.failures:
             self.state_changed.emit(self._offline_text(), "subtle")
+        elif self._held and s.pending:
+            waiting = self.tr("Sync stopped — %1 waiting to sync")
+            self.state_changed.emit(waiting.replace("%1", str(s.pending)), "subtle")
         else:
             when = ago(s.last_sync_ms, int(time.time() * 1000))
             self.state_changed.emit(self.tr("Synced %1").replace("%1", when), "good")
@@ -268,13 +335,16 @@ class SyncBox(QGroupBox):
         self.create_button.clicked.connect(self._register)
         self.sign_in_button.clicked.connect(self._sign_in)
         self.sign_out_button.clicked.connect(lambda: self._act("sign_out", self.tr("Signing out…")))
-        self.sync_button.clicked.connect(controller.sync_now)
+        self.sync_button.clicked.connect(self._sync_or_stop)
         self.delete_button.clicked.connect(self._ask_delete)
         self.confirm_button.clicked.connect(self._confirmed)
         controller.merge_asked.connect(self._ask_merge)
         controller.status_changed.connect(self.show_status)
         controller.failed.connect(lambda text: self._say(text, "bad"))
         controller.synced.connect(self._synced)
+        controller.running.connect(self._running)
+        controller.progressed.connect(self._progressed)
+        controller.stopped.connect(lambda text: self._say(text, "subtle"))
         controller.account_changed.connect(self._account_changed)
         self.show_status(None)
 
@@ -397,6 +467,25 @@ class SyncBox(QGroupBox):
             self.username.clear()
         else:
             self._say(self.tr("Signed out."), "good")
+
+    def _sync_or_stop(self) -> None:
+        if self.controller.syncing:
+            self.controller.cancel()
+            self.sync_button.setEnabled(False)  # until the round trip under way ends
+            self._say(self.tr("Stopping after the current exchange with the server…"), "subtle")
+        else:
+            self.controller.sync_now()
+
+    def _running(self, syncing: bool) -> None:
+        self.sync_button.setEnabled(True)
+        self.sync_button.setText(self.tr("Stop") if syncing else self.tr("Sync now"))
+        self.sync_button.setAccessibleName(
+            self.tr("Stop syncing") if syncing else self.tr("Sync now")
+        )
+
+    def _progressed(self, progress: SyncProgress) -> None:
+        if self.controller.syncing and not self.controller.cancelling:
+            self._say(progress_text(progress), "subtle")
 
     def _synced(self, report: SyncReport) -> None:
         self._say(

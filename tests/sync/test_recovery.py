@@ -10,7 +10,7 @@ import pytest
 from aidioma_desktop.domain.events import MAX_PAYLOAD_BYTES, Event, EventError
 from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.services.content import ContentLibrary
-from aidioma_desktop.services.sync import SyncCancelled, account_key
+from aidioma_desktop.services.sync import SyncCancelled, SyncProgress, account_key
 from aidioma_desktop.sync.client import SyncClient
 from benchmarks.data import activity
 from sync_server import protocol
@@ -196,3 +196,31 @@ def test_a_long_pull_stopped_between_pages_keeps_what_it_stored_and_resumes(make
     assert report.pulled == a.learner.db.event_count() - MAX_PULL_EVENTS
     a.sync.sync_now()  # and whatever b had of its own
     assert b.state() == a.state()
+
+
+def test_a_long_sync_tells_how_far_it_has_come_after_each_round_trip(make_device, server):
+    # A new laptop joining years of history: the person sees it move, not just "Syncing...".
+    username = unique_user("progress")
+    a, b = make_device("a"), make_device("b")
+    a.sync.register(server.url, username, PASSWORD, server.invite_code)
+    b.sync.sign_in(server.url, username, PASSWORD)
+    library = ContentLibrary.load()
+    history = activity(MAX_PULL_EVENTS + 10, list(library.sentences), a.learner.device_id)
+    a.learner.db.append(history)
+    total = a.learner.db.outbox_count()
+    sent: list[SyncProgress] = []
+    report = a.sync.sync_now(progress=sent.append)
+    assert [p.sent for p in sent] == list(range(MAX_PUSH_EVENTS, total, MAX_PUSH_EVENTS))
+    assert {p.to_send for p in sent} == {total} and report.pushed == total
+    assert all(p.received == 0 for p in sent)
+
+    received: list[SyncProgress] = []
+    report = b.sync.sync_now(progress=received.append)
+    assert [p.received for p in received] == [MAX_PULL_EVENTS]  # one page more followed
+    assert report.pulled == total
+    a.sync.sync_now()  # and b's own
+    assert b.state() == a.state()
+    # A sync of one round trip has nothing to report on the way.
+    a.practise("food.001", 95)
+    quiet: list[SyncProgress] = []
+    assert a.sync.sync_now(progress=quiet.append).pushed == 1 and quiet == []

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import pytest
 import trustme
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 
+from aidioma_desktop.services.clock import ManualClock
+from aidioma_desktop.services.content import ContentLibrary
+from aidioma_desktop.services.session import SessionService
 from aidioma_desktop.sync.client import AuthError, SyncClient
+from benchmarks.data import activity
+from sync_server.protocol import MAX_PUSH_EVENTS
 from tests.live_server import LiveServer
 from tests.sync.test_https import https_server_at
 from tests.ui.conftest import WAIT_MS
@@ -188,3 +193,43 @@ def test_a_long_sync_problem_fits_the_status_bar_and_is_whole_on_the_page(
         window.resize(1400, 600)  # more room: more of the message shows
         qtbot.waitUntil(lambda: bar.width() > narrow, timeout=WAIT_MS)
         assert bar.width() <= 700 and len(bar.text()) > 20
+
+
+def test_a_long_sync_shows_how_far_it_has_come_and_can_be_stopped(
+    harness, qtbot, make_profile, memory_keyring, paths, tmp_path
+):
+    make_profile("Ana")
+    service = SessionService(paths, ManualClock(1_795_341_600_000))
+    learner = service.login("Ana")  # years of practice on this laptop, never synced
+    ids = list(ContentLibrary.load().sentences)
+    learner.db.append(activity(4 * MAX_PUSH_EVENTS, ids, learner.device_id))
+    total = learner.db.outbox_count()
+    service.logout(learner)
+    with LiveServer(tmp_path / "server") as server:
+        window = harness.start("Ana")
+        box = open_sync_settings(window)
+        harness.idle()
+        states: list[str] = []
+        window.shell.sync.state_changed.connect(lambda text, _role: states.append(text))
+        fill_in_account(qtbot, box, server)
+        qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
+        first = QLocale().toString(MAX_PUSH_EVENTS)
+        of = QLocale().toString(total)
+        qtbot.waitUntil(lambda: f"Syncing… sent {first} of {of}" in states, timeout=WAIT_MS)
+        assert box.sync_button.text() == "Stop"  # the next round trips are still to come
+        qtbot.mouseClick(box.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: box.sync_button.text() == "Sync now", timeout=WAIT_MS)
+        assert box.message.text().startswith("Sync stopped")
+        # Not "Synced", nor a problem: what was sent stays sent, the rest waits here.
+        bar = window.sync_state
+        qtbot.waitUntil(lambda: bar.full_text().startswith("Sync stopped — "), timeout=WAIT_MS)
+        waiting = window.ctx.learner.db.outbox_count()
+        assert 0 < waiting < total
+        assert bar.full_text() == f"Sync stopped — {waiting} waiting to sync"
+        assert f"Waiting to be sent: {waiting}" in box.details.text()
+
+        qtbot.mouseClick(box.sync_button, Qt.MouseButton.LeftButton)  # takes up from there
+        qtbot.waitUntil(lambda: box.message.text().startswith("Sent"), timeout=WAIT_MS)
+        assert box.message.text() == f"Sent {waiting}, received 0."
+        assert "Waiting to be sent: 0" in box.details.text()
+        assert window.sync_state.text() == "Synced just now"
