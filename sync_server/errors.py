@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .protocol import ERROR_STATUS, PATTERN_WORDS
@@ -16,6 +19,14 @@ from .protocol import ERROR_STATUS, PATTERN_WORDS
 _CODE_FOR_STATUS = {status: code for code, status in ERROR_STATUS.items()}
 # Fields whose value a message never shows: answers end up in logs, proxies and screenshots.
 SECRET_FIELDS = frozenset({"password", "invite_code", "token"})
+
+
+log = logging.getLogger("uvicorn.error")  # where uvicorn logs a failed request's traceback
+
+STORAGE_FULL = (
+    "the sync server's disk is full, so it stored nothing: tell whoever runs it to free some "
+    "space. Your progress is kept on your computer and will be sent then"
+)
 
 
 class ApiError(Exception):
@@ -128,8 +139,33 @@ def install(app: FastAPI) -> None:
             message = "no such endpoint"
         return error_response(code, message, dict(exc.headers or {}))
 
+    @app.exception_handler(DBAPIError)
+    async def _database(_request: Request, exc: DBAPIError) -> Response:
+        if disk_full(exc):
+            # One line for whoever runs the server, not a traceback to dig it out of.
+            log.error(
+                "The database's disk is full (%s): it stores nothing until there is room.", exc.orig
+            )
+            return error_response("storage_full", STORAGE_FULL)
+        raise exc  # any other failure: a 500 and its traceback in the log, as below
+
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, _exc: Exception) -> Response:
         # Starlette re-raises after this answer, so the server logs the traceback; the client
         # never sees it.
         return error_response("server_error", "the server failed; try again later")
+
+
+# MariaDB's ER_DISK_FULL and ER_RECORD_FILE_FULL ("The table is full": InnoDB cannot grow it).
+_MARIADB_FULL = frozenset({1021, 1114})
+
+
+def disk_full(exc: DBAPIError) -> bool:
+    """Whether the database refused a write for want of disk space."""
+    cause = exc.orig
+    if isinstance(cause, sqlite3.Error):
+        return cause.sqlite_errorcode == sqlite3.SQLITE_FULL
+    if getattr(cause, "sqlstate", None) == "53100":  # PostgreSQL: disk_full
+        return True
+    args = getattr(cause, "args", ())
+    return bool(args) and args[0] in _MARIADB_FULL

@@ -64,6 +64,7 @@ ERROR_STATUS: dict[str, int] = {
     "invalid": 422,  # a field breaks the schema; the message names it
     "rate_limited": 429,  # too many login attempts; Retry-After says when to try again
     "server_error": 500,
+    "storage_full": 507,  # the server's disk is full: nothing was stored; try again later
 }
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]+$"

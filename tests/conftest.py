@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
@@ -81,3 +84,48 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(ring)
     yield ring
     keyring.set_keyring(before)
+
+
+class TinyDisk:
+    """A real file system with little room (tmpfs), to fill up: a full disk as a person meets it,
+    not a patched error. `grow` frees room, as deleting other files would."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _mount(self, *options: str) -> subprocess.CompletedProcess[str]:
+        command = ["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs", str(self.folder)]
+        return subprocess.run(command, capture_output=True, text=True)
+
+    def grow(self, size: str) -> None:
+        done = self._mount("remount", f"size={size}")
+        assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture
+def tiny_disk() -> Iterator[Callable[..., TinyDisk]]:
+    """`tiny_disk("2m", owner="postgres")`: an empty folder on a disk of that size, owned by
+    `owner` (a database server's user), in the system's temporary folder where such a user can
+    reach it. Mounting needs root (as in CI, where these tests must run); elsewhere they are
+    skipped."""
+    mounted: list[TinyDisk] = []
+
+    def make(size: str, owner: str | None = None) -> TinyDisk:
+        disk = TinyDisk(Path(tempfile.mkdtemp(prefix="aidioma-disk-")))
+        disk.folder.chmod(0o755)
+        done = disk._mount(f"size={size}", "mode=0700")
+        if done.returncode != 0:
+            disk.folder.rmdir()
+            reason = f"cannot mount a small disk here: {done.stderr.strip()}"
+            if os.environ.get("CI", "").lower() == "true":
+                pytest.fail(f"{reason} (CI=true: these tests must run)")
+            pytest.skip(reason)
+        mounted.append(disk)
+        if owner:
+            shutil.chown(disk.folder, owner, owner)
+        return disk
+
+    yield make
+    for disk in mounted:
+        subprocess.run(["umount", "--lazy", str(disk.folder)], capture_output=True)
+        disk.folder.rmdir()

@@ -14,6 +14,7 @@ _TEXT = {
     413: "Body over MAX_BODY_BYTES (after decompression)",
     422: "A field breaks the schema; the message names it",
     429: "Too many failed attempts; see Retry-After",
+    507: "The server's disk is full: nothing was stored",
 }
 
 

@@ -105,9 +105,16 @@ def make_device(tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator[Calla
     made: list[Device] = []
     library = ContentLibrary.load()
 
-    def make(name: str, start_ms: int = T0, offset_min: int = 60, **profile: Any) -> Device:
-        """`profile`: create_profile's choices (level, languages...)."""
-        paths = AppPaths.resolve(tmp_path / name)
+    def make(
+        name: str,
+        start_ms: int = T0,
+        offset_min: int = 60,
+        root: Path | None = None,
+        **profile: Any,
+    ) -> Device:
+        """`profile`: create_profile's choices (level, languages...); `root`: the folder that
+        holds the device's data folder (default: the test's own)."""
+        paths = AppPaths.resolve((root or tmp_path) / name)
         clock = ManualClock(start_ms, offset_min)
         service = SessionService(paths, clock, library)
         service.create_profile("Me", **profile)

@@ -118,7 +118,7 @@ def _issue_token(
     "/register",
     status_code=status.HTTP_201_CREATED,
     response_model=TokenResponse,
-    responses=errors(403, 409, 413, 422, 429),
+    responses=errors(403, 409, 413, 422, 429, 507),
 )
 def register(
     body: RegisterRequest, request: Request, session: SessionDep, context: ContextDep
@@ -153,7 +153,7 @@ def register(
     return TokenResponse(token=token, username=body.username, expires_at=format_instant(expires_at))
 
 
-@router.post("/login", response_model=TokenResponse, responses=errors(401, 413, 422, 429))
+@router.post("/login", response_model=TokenResponse, responses=errors(401, 413, 422, 429, 507))
 def login(
     body: LoginRequest, request: Request, session: SessionDep, context: ContextDep
 ) -> TokenResponse:

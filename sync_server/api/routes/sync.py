@@ -114,7 +114,7 @@ _SYNC_BODY = {
 @router.post(
     "/sync",
     response_model=SyncResponse,
-    responses=errors(400, 401, 413, 422),
+    responses=errors(400, 401, 413, 422, 507),
     openapi_extra=_SYNC_BODY,
 )
 async def sync(request: Request, credentials: BearerDep, context: ContextDep) -> Response:
