@@ -255,7 +255,7 @@ def cmd_profiles(service: SessionService, args: argparse.Namespace) -> int:
 
 
 def plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def cmd_practice(learner: Learner, args: argparse.Namespace) -> int:

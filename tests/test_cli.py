@@ -202,7 +202,7 @@ def test_a_long_sync_shows_how_far_it_has_come_on_one_terminal_line(data: Path, 
                 while chunk := os.read(shown.fileno(), 4096):
                     line += chunk
         assert done.returncode == 0
-        assert f"Synced: sent {total} events" in done.stdout
+        assert f"Synced: sent {total:,} events" in done.stdout
         text = line.decode()
         progress = f"\rSyncing… sent {MAX_PUSH_EVENTS:,} of {total:,}"
         assert progress in text
