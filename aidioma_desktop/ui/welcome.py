@@ -93,7 +93,8 @@ class WelcomeScreen(QWidget):
         self.new_button.clicked.connect(lambda: self._show_create(True))
         self.login_button = button(self.tr("Start"), self.tr("Start"), "primary")
         self.login_button.setDefault(True)
-        self.login_button.clicked.connect(self._login)
+        # Not connected to _login itself: `clicked` would pass its `checked` as the profile.
+        self.login_button.clicked.connect(lambda: self._login())
         buttons.addWidget(self.new_button)
         buttons.addStretch(1)
         buttons.addWidget(self.login_button)

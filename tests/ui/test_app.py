@@ -171,6 +171,26 @@ def test_password_login_and_logout(harness, qtbot, make_profile):
             assert b"MARKER-ui-7731" not in f.read_bytes(), f
 
 
+def test_start_clicked_with_the_mouse_opens_the_chosen_profile(harness, qtbot, make_profile):
+    make_profile("Ana")
+    make_profile("Marta", password="s3cret!")
+    window = harness.start()
+    welcome = window.welcome
+    names = [welcome.profiles.item(i).text() for i in range(welcome.profiles.count())]
+    welcome.profiles.setCurrentRow(next(i for i, n in enumerate(names) if n.startswith("Marta")))
+    qtbot.keyClicks(welcome.password, "s3cret!")
+    qtbot.mouseClick(welcome.login_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.shell is not None, timeout=WAIT_MS)
+    assert window.ctx.settings["display_name"] == "Marta"
+    harness.idle()
+    window.logout()
+    harness.idle()
+    welcome.profiles.setCurrentRow(next(i for i, n in enumerate(names) if n.startswith("Ana")))
+    qtbot.mouseClick(welcome.login_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.shell is not None, timeout=WAIT_MS)
+    assert window.ctx.settings["display_name"] == "Ana" and not welcome.error.isVisible()
+
+
 def test_errors_from_background_work_reach_the_user(harness, qtbot, make_profile):
     make_profile("Ana")
     window = harness.start("Ana")
