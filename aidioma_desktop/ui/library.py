@@ -40,7 +40,7 @@ from ..services.library import (
 from .context import Context
 from .reading import ReadingView
 from .tasks import readable
-from .widgets import Page, button, card, label
+from .widgets import Page, button, card, label, scrolls_past
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf", ".docx", ".epub")
 
@@ -594,7 +594,7 @@ class EmbeddingsBox(QGroupBox):
                 wrap=True,
             )
         )
-        self.provider = QComboBox()
+        self.provider = scrolls_past(QComboBox())
         for value, text in (
             ("builtin", self.tr("Built in, offline")),
             ("ollama", self.tr("Ollama")),

@@ -14,7 +14,7 @@ from ..services.practice import PracticeItem, PracticeResult
 from .context import Context
 from .speech import Speaker
 from .tasks import readable
-from .widgets import Page, button, card, count, label
+from .widgets import Page, button, card, count, label, scrolls_past
 
 LEVELS = ("beginner", "intermediate", "advanced")
 
@@ -38,19 +38,19 @@ class PracticePage(Page):
         self.body.insertWidget(1, self.round)
 
         filters = QHBoxLayout()
-        self.level = QComboBox()
+        self.level = scrolls_past(QComboBox())
         self.level.setAccessibleName(self.tr("Level"))
         self.level.addItem(self.tr("Any level"), None)
         for value, text in zip(
             LEVELS, (self.tr("Beginner"), self.tr("Intermediate"), self.tr("Advanced")), strict=True
         ):
             self.level.addItem(text, value)
-        self.category = QComboBox()
+        self.category = scrolls_past(QComboBox())
         self.category.setAccessibleName(self.tr("Category"))
         self.category.addItem(self.tr("All categories"), None)
         for cat in sorted(ctx.service.library.categories.values(), key=lambda c: c.title_en):
             self.category.addItem(cat.title_en, cat.id)
-        self.direction = QComboBox()
+        self.direction = scrolls_past(QComboBox())
         self.direction.setAccessibleName(self.tr("Direction"))
         self.direction.addItem(self.tr("Spanish → English"), "es-en")
         self.direction.addItem(self.tr("English → Spanish"), "en-es")

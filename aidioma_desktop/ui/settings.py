@@ -24,7 +24,7 @@ from .context import Context
 from .library import EmbeddingsBox
 from .sync import SyncBox, SyncController
 from .tasks import readable
-from .widgets import Page, button, label
+from .widgets import Page, button, label, scrolls_past
 
 LEVELS = ("beginner", "intermediate", "advanced")
 
@@ -52,12 +52,12 @@ class SettingsPage(Page):
         self.display_name = QLineEdit()
         self.display_name.setMaxLength(60)
         self.email = QLineEdit()
-        self.primary = QComboBox()
-        self.target = QComboBox()
+        self.primary = scrolls_past(QComboBox())
+        self.target = scrolls_past(QComboBox())
         for combo in (self.primary, self.target):
             combo.addItem(self.tr("English"), "en")
             combo.addItem(self.tr("Spanish"), "es")
-        self.level = QComboBox()
+        self.level = scrolls_past(QComboBox())
         for value, text in zip(
             LEVELS, (self.tr("Beginner"), self.tr("Intermediate"), self.tr("Advanced")), strict=True
         ):
@@ -84,21 +84,21 @@ class SettingsPage(Page):
         self.body.addWidget(box)
 
         box, form = _group(self.tr("Learning"))
-        self.daily_goal = QSpinBox()
+        self.daily_goal = scrolls_past(QSpinBox())
         self.daily_goal.setRange(1, 500)
         self.daily_goal.setSuffix(self.tr(" sentences or cards"))
-        self.day_starts_at = QSpinBox()
+        self.day_starts_at = scrolls_past(QSpinBox())
         self.day_starts_at.setRange(0, 23)
         self.day_starts_at.setSuffix(":00")
         self.day_starts_at.setToolTip(
             self.tr("Practice before this hour counts for the day before.")
         )
-        self.retention = QDoubleSpinBox()
+        self.retention = scrolls_past(QDoubleSpinBox())
         self.retention.setRange(0.70, 0.97)
         self.retention.setSingleStep(0.01)
         self.retention.setDecimals(2)
         self.retention.setToolTip(self.tr("Higher means more reviews and fewer forgotten cards."))
-        self.new_cards = QSpinBox()
+        self.new_cards = scrolls_past(QSpinBox())
         self.new_cards.setRange(0, 200)
         self.new_cards.setSuffix(self.tr(" per day"))
         for text, widget in (
@@ -112,7 +112,7 @@ class SettingsPage(Page):
         self.body.addWidget(box)
 
         box, form = _group(self.tr("Appearance"))
-        self.theme = QComboBox()
+        self.theme = scrolls_past(QComboBox())
         self.theme.setAccessibleName(self.tr("Theme"))
         for value, text in (
             ("system", self.tr("Same as the system")),

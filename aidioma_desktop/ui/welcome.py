@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..services.session import Learner, ProfileSummary, SessionService
 from .tasks import TaskRunner, readable
-from .widgets import button, card, label
+from .widgets import button, card, label, scrolls_past
 
 LEVELS = ("beginner", "intermediate", "advanced")
 
@@ -111,17 +111,17 @@ class WelcomeScreen(QWidget):
         self.email = QLineEdit()
         self.email.setAccessibleName(self.tr("Email (optional)"))
         self.email.setPlaceholderText(self.tr("optional"))
-        self.speaks = QComboBox()
+        self.speaks = scrolls_past(QComboBox())
         self.speaks.setAccessibleName(self.tr("I speak"))
         self.speaks.addItem(self.tr("English"), "en")
         self.speaks.addItem(self.tr("Spanish"), "es")
-        self.learns = QComboBox()
+        self.learns = scrolls_past(QComboBox())
         self.learns.setAccessibleName(self.tr("I am learning"))
         self.learns.addItem(self.tr("Spanish"), "es")
         self.learns.addItem(self.tr("English"), "en")
         self.speaks.currentIndexChanged.connect(lambda i: self.learns.setCurrentIndex(i))
         self.learns.currentIndexChanged.connect(lambda i: self.speaks.setCurrentIndex(i))
-        self.level = QComboBox()
+        self.level = scrolls_past(QComboBox())
         self.level.setAccessibleName(self.tr("Level"))
         for value, text in zip(
             LEVELS, (self.tr("Beginner"), self.tr("Intermediate"), self.tr("Advanced")), strict=True

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from typing import TypeVar
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -13,6 +15,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+W = TypeVar("W", bound=QWidget)
+
+
+class _WheelScrollsPage(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        wheel = event.type() == QEvent.Type.Wheel
+        if wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            event.ignore()  # skipped here, so Qt hands it on to the parents: the page scrolls
+            return True
+        return False
+
+
+def scrolls_past(widget: W) -> W:
+    """A spin box or list box that the mouse wheel changes only once clicked into: turning the
+    wheel over it scrolls the page. Qt changes the value under the pointer, so a person
+    scrolling Settings changed their daily goal on the way, and the Practice page's level."""
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus
+    widget.installEventFilter(_WheelScrollsPage(widget))
+    return widget
 
 
 def count(n: int, one: str, many: str) -> str:

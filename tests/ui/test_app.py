@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import WAIT_MS
@@ -127,6 +128,41 @@ def test_settings_are_saved_and_used(harness, qtbot, make_profile):
     window.shell.show_page(0)
     harness.idle()
     assert window.shell.today.goal.text() == "0 / 3"
+
+
+def _wheel_down(widget) -> bool:
+    """One notch of a mouse wheel over the middle of `widget`; whether the widget took it (a
+    wheel event left untaken goes on to the widgets around it, up to the page, which scrolls:
+    Qt does that for events from the window system, not for one sent by a test)."""
+    middle = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(
+        middle, QPointF(widget.mapToGlobal(middle)), QPoint(0, 0), QPoint(0, -120),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )  # fmt: skip
+    QApplication.sendEvent(widget, event)
+    return event.isAccepted()
+
+
+def test_the_wheel_scrolls_past_settings_without_changing_them(harness, qtbot, make_profile):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    window.shell.show_page(4)
+    harness.idle()
+    page = window.shell.settings
+    boxes = (page.daily_goal, page.retention, page.level, window.shell.practice.level)
+
+    def values() -> list[object]:
+        return [b.value() if hasattr(b, "value") else b.currentIndex() for b in boxes]
+
+    before = values()
+    for box in boxes:
+        assert not _wheel_down(box)  # left for the page to scroll
+    assert values() == before
+    page.daily_goal.setFocus()  # clicked into: now the wheel is for the value
+    qtbot.waitUntil(page.daily_goal.hasFocus, timeout=WAIT_MS)
+    assert _wheel_down(page.daily_goal)
+    assert page.daily_goal.value() == before[0] - 1
 
 
 def test_dark_theme_applies_at_once_and_is_remembered(harness, qtbot, make_profile):
