@@ -53,9 +53,13 @@ def ago(ms: int | None, now_ms: int) -> str:
     return QObject.tr("%1 days ago").replace("%1", str(hours // 24))
 
 
+def number(n: int) -> str:
+    """A count as the person's language writes it: 60,005 or 60.005."""
+    return QLocale().toString(n)
+
+
 def progress_text(progress: SyncProgress) -> str:
     """'Syncing… sent 5,000 of 60,005, received 20,000'."""
-    number = QLocale().toString
     parts = []
     if progress.to_send:
         parts.append(
@@ -197,7 +201,7 @@ class SyncController(QObject):
 
     def _offline_text(self) -> str:
         pending = self.status.pending if self.status else 0
-        return self.tr("Offline — %1 waiting to sync").replace("%1", str(pending))
+        return self.tr("Offline — %1 waiting to sync").replace("%1", number(pending))
 
     def _error(self, error: BaseException) -> None:
         self._last_error = readable(error)
@@ -223,7 +227,7 @@ class SyncController(QObject):
             self.state_changed.emit(self._offline_text(), "subtle")
         elif self._held and s.pending:
             waiting = self.tr("Sync stopped — %1 waiting to sync")
-            self.state_changed.emit(waiting.replace("%1", str(s.pending)), "subtle")
+            self.state_changed.emit(waiting.replace("%1", number(s.pending)), "subtle")
         else:
             when = ago(s.last_sync_ms, int(time.time() * 1000))
             self.state_changed.emit(self.tr("Synced %1").replace("%1", when), "good")
@@ -374,12 +378,12 @@ class SyncBox(QGroupBox):
             self.tr("Last sync: %1").replace(
                 "%1", ago(status.last_sync_ms, int(time.time() * 1000))
             ),
-            self.tr("Waiting to be sent: %1").replace("%1", str(status.pending)),
+            self.tr("Waiting to be sent: %1").replace("%1", number(status.pending)),
         ]
         if status.refused:
             lines.append(
                 self.tr("The server refused %1 events; they are kept here. First reason: %2")
-                .replace("%1", str(len(status.refused)))
+                .replace("%1", number(len(status.refused)))
                 .replace("%2", status.refused[0][1])
             )
         if not status.keyring_ok:
@@ -490,8 +494,8 @@ class SyncBox(QGroupBox):
     def _synced(self, report: SyncReport) -> None:
         self._say(
             self.tr("Sent %1, received %2.")
-            .replace("%1", str(report.pushed))
-            .replace("%2", str(report.pulled)),
+            .replace("%1", number(report.pushed))
+            .replace("%2", number(report.pulled)),
             "good",
         )
 
