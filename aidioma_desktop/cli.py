@@ -572,7 +572,7 @@ class _ProgressLine:
         self.width = 0
 
     def show(self, p: SyncProgress) -> None:
-        parts = [f"sent {p.sent:,} of {p.to_send:,}"] if p.to_send else []
+        parts = [f"sent {p.sent:,} of {p.to_send:,}"] if p.sending else []
         if p.received:
             parts.append(f"received {p.received:,}")
         self._write("Syncing… " + ", ".join(parts))

@@ -92,6 +92,11 @@ class SyncProgress:
     to_send: int  # all this sync sends: what was sent plus what still waits
     received: int
 
+    @property
+    def sending(self) -> bool:
+        """Whether the sending is worth a word: under way, or all there is to tell."""
+        return bool(self.to_send) and (self.sent < self.to_send or not self.received)
+
 
 @dataclass(frozen=True)
 class SyncReport:

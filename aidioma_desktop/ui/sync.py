@@ -61,7 +61,7 @@ def number(n: int) -> str:
 def progress_text(progress: SyncProgress) -> str:
     """'Syncing… sent 5,000 of 60,005, received 20,000'."""
     parts = []
-    if progress.to_send:
+    if progress.sending:
         parts.append(
             QObject.tr("sent %1 of %2")
             .replace("%1", number(progress.sent))

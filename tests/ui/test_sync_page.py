@@ -10,7 +10,9 @@ from PySide6.QtCore import QLocale, Qt
 from aidioma_desktop.services.clock import ManualClock
 from aidioma_desktop.services.content import ContentLibrary
 from aidioma_desktop.services.session import SessionService
+from aidioma_desktop.services.sync import SyncProgress
 from aidioma_desktop.sync.client import AuthError, SyncClient
+from aidioma_desktop.ui.sync import progress_text
 from benchmarks.data import activity
 from sync_server.protocol import MAX_PUSH_EVENTS
 from tests.live_server import LiveServer
@@ -233,3 +235,14 @@ def test_a_long_sync_shows_how_far_it_has_come_and_can_be_stopped(
         assert box.message.text() == f"Sent {waiting}, received 0."
         assert "Waiting to be sent: 0" in box.details.text()
         assert window.sync_state.text() == "Synced just now"
+
+
+def test_the_progress_of_a_sync_names_what_is_still_moving(qapp):
+    n = QLocale().toString
+    sending = SyncProgress(sent=5000, to_send=60005, received=0)
+    assert progress_text(sending) == f"Syncing… sent {n(5000)} of {n(60005)}"
+    both = SyncProgress(sent=5000, to_send=60005, received=20000)
+    assert progress_text(both) == f"Syncing… sent {n(5000)} of {n(60005)}, received {n(20000)}"
+    # All sent, pulling a long history: "sent 5 of 5" is no news.
+    receiving = SyncProgress(sent=5, to_send=5, received=60000)
+    assert progress_text(receiving) == f"Syncing… received {n(60000)}"
