@@ -579,11 +579,10 @@ class _ProgressLine:
 
     def clear(self) -> None:
         if self.width:
-            self._write("")
+            self._write("", end="\r")  # blank, the cursor back at its start
 
-    def _write(self, text: str) -> None:
-        print("\r" + text.ljust(self.width), end="\r" if not text else "", file=sys.stderr)
-        sys.stderr.flush()
+    def _write(self, text: str, end: str = "") -> None:
+        print("\r" + text.ljust(self.width), end=end, file=sys.stderr, flush=True)
         self.width = len(text)
 
 
