@@ -7,7 +7,9 @@ import argparse
 import getpass
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -473,7 +475,7 @@ def _secret(prompt: str) -> str:
 
 def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
     # Imported here: sync brings httpx, pydantic and keyring, which no other command needs.
-    from .services.sync import AccountSwitch, SyncService
+    from .services.sync import AccountSwitch, SyncCancelled, SyncService
 
     sync = SyncService(learner)
     action = args.action or "now"
@@ -543,25 +545,55 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
             if st.last_sync_ms
             else "never"
         )
-        print(f"Last sync: {when}. Waiting to be sent: {st.pending}.")
+        print(f"Last sync: {when}. Waiting to be sent: {st.pending:,}.")
         for event_id, reason in st.refused:
             print(f"Refused by the server, kept here: {event_id}: {reason}")
         return 0
     _sign_in_again(sync, sync.status())
     line = _ProgressLine() if sys.stderr.isatty() else None  # not into a pipe or a file
     try:
-        report = sync.sync_now(progress=line.show if line else None)
+        with _ctrl_c_stops(line) as stop_asked:
+            report = sync.sync_now(stop_asked, line.show if line else None)
+    except SyncCancelled:
+        report = None
     finally:
         if line:
             line.clear()
         if not sync.tokens.persistent:
             sync.sign_out()  # the token dies with this run: revoked, not left live on the server
         sync.close()
+    if report is None:
+        waiting = plural(sync.status().pending, "event waits", "events wait")
+        print(f"Stopped. What was sent and received is kept; {waiting} for the next sync.")
+        return 130
     print(
         f"Synced: sent {plural(report.pushed, 'event', 'events')}, received "
         f"{plural(report.pulled, 'event', 'events')}."
     )
     return 0
+
+
+@contextmanager
+def _ctrl_c_stops(line: _ProgressLine | None) -> Iterator[Callable[[], bool]]:
+    """Ctrl+C during a sync asks it to stop after the exchange with the server under way: an
+    interrupt in the middle of storing a page would leave the profile's database locked until
+    the process ends (a logout waiting on it, then failing). A second Ctrl+C quits at once."""
+    asked = threading.Event()
+
+    def on_ctrl_c(_signal: int, _frame: object) -> None:
+        if asked.is_set():
+            raise KeyboardInterrupt
+        asked.set()
+        if line:
+            line.clear()
+        stopping = "Stopping after the current exchange with the server (Ctrl+C again: at once)…"
+        print(stopping, file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield asked.is_set
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _ProgressLine:

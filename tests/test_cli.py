@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from select import select as wait_readable
 
 import pytest
 from sqlalchemy import func, select
@@ -173,38 +174,94 @@ def test_sync_in_the_terminal_without_a_keyring(data: Path, tmp_path: Path):
         assert live_tokens() == 0
 
 
-def test_a_long_sync_shows_how_far_it_has_come_on_one_terminal_line(data: Path, tmp_path: Path):
-    service = SessionService(AppPaths.resolve(data), ManualClock(1_795_341_600_000))
-    learner = service.login("Ana")  # a long history, never synced
-    ids = list(ContentLibrary.load().sentences)
-    learner.db.append(activity(MAX_PUSH_EVENTS + 10, ids, learner.device_id))
-    total = learner.db.outbox_count()
-    service.logout(learner)
-    with LiveServer(tmp_path / "server") as server:
-        signup = ("sync", "signup", "--server", server.url, "--username", "ana")
-        args = (*signup, "--invite", server.invite_code)
-        # The terminal's line is standard error; the result still goes to standard output.
+class OnATerminal:
+    """`aidioma` with its standard error on a terminal (a pty), as a person runs it; standard
+    input and output are pipes."""
+
+    def __init__(self, data: Path, *args: str, stdin: str = "") -> None:
         terminal, screen = pytest.importorskip("pty").openpty()  # not on Windows
         env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-        with os.fdopen(terminal, "rb") as shown:
-            done = subprocess.run(
-                [sys.executable, "-m", "aidioma_desktop", "--data-dir", str(data), *args],
-                input=PASSWORD + "\n",
-                stdout=subprocess.PIPE,
-                stderr=screen,
-                text=True,
-                env=env,
-                timeout=120,
-            )
-            os.close(screen)
-            line = b""
-            with contextlib.suppress(OSError):  # the terminal closed: all is read
-                while chunk := os.read(shown.fileno(), 4096):
-                    line += chunk
-        assert done.returncode == 0
-        assert f"Synced: sent {total:,} events" in done.stdout
-        text = line.decode()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "aidioma_desktop", "--data-dir", str(data), *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=screen,
+            text=True,
+            env=env,
+        )
+        os.close(screen)
+        self.terminal = terminal
+        self.shown = b""
+        assert self.process.stdin is not None
+        self.process.stdin.write(stdin)
+        self.process.stdin.close()
+
+    def _read(self, timeout: float) -> bool:
+        """Read what the terminal shows next; False once it is closed or nothing came."""
+        if not wait_readable([self.terminal], [], [], timeout)[0]:
+            return False
+        try:
+            chunk = os.read(self.terminal, 4096)
+        except OSError:  # the process ended and closed it
+            return False
+        self.shown += chunk
+        return bool(chunk)
+
+    def wait_for(self, text: str) -> None:
+        while text not in self.shown.decode(errors="replace"):
+            assert self._read(60), f"{text!r} never showed; the terminal: {self.shown!r}"
+
+    def finish(self) -> tuple[int, str, str]:
+        """(exit code, standard output, all the terminal showed)."""
+        assert self.process.stdout is not None
+        out = self.process.stdout.read()
+        code = self.process.wait(timeout=120)
+        while self._read(5):
+            pass
+        os.close(self.terminal)
+        return code, out, self.shown.decode()
+
+
+def _long_history(data: Path, events: int) -> int:
+    """`events` practised on the profile in `data`, never synced; how many wait to be sent."""
+    service = SessionService(AppPaths.resolve(data), ManualClock(1_795_341_600_000))
+    learner = service.login("Ana")
+    ids = list(ContentLibrary.load().sentences)
+    learner.db.append(activity(events, ids, learner.device_id))
+    waiting = learner.db.outbox_count()
+    service.logout(learner)
+    return waiting
+
+
+def test_a_long_sync_shows_how_far_it_has_come_on_one_terminal_line(data: Path, tmp_path: Path):
+    total = _long_history(data, MAX_PUSH_EVENTS + 10)
+    with LiveServer(tmp_path / "server") as server:
+        signup = ("sync", "signup", "--server", server.url, "--username", "ana")
+        terminal = OnATerminal(data, *signup, "--invite", server.invite_code, stdin=PASSWORD)
+        code, out, shown = terminal.finish()
+        assert code == 0
+        assert f"Synced: sent {total:,} events" in out  # the result: standard output
         progress = f"\rSyncing… sent {MAX_PUSH_EVENTS:,} of {total:,}"
-        assert progress in text
+        assert progress in shown
         # Written over at the end: the terminal's last line is blank again.
-        assert text.endswith("\r" + " " * (len(progress) - 1) + "\r")
+        assert shown.endswith("\r" + " " * (len(progress) - 1) + "\r")
+
+
+def test_ctrl_c_stops_a_long_sync_cleanly_and_the_next_one_goes_on(data: Path, tmp_path: Path):
+    total = _long_history(data, 6 * MAX_PUSH_EVENTS)
+    with LiveServer(tmp_path / "server") as server:
+        signup = ("sync", "signup", "--server", server.url, "--username", "ana")
+        terminal = OnATerminal(data, *signup, "--invite", server.invite_code, stdin=PASSWORD)
+        terminal.wait_for("Syncing… sent")  # a round trip is done, more are to come
+        terminal.process.send_signal(signal.SIGINT)
+        code, out, shown = terminal.finish()
+        assert code == 130 and "Stopping after the current exchange" in shown
+        assert "Traceback" not in shown and "in use by another program" not in shown
+        kept = out.split("What was sent and received is kept; ", 1)[1].split(" ", 1)[0]
+        waiting = int(kept.replace(",", ""))
+        assert 0 < waiting < total
+        assert f"Waiting to be sent: {waiting:,}." in aidioma(data, "sync", "status").stdout
+
+        again = aidioma(data, "sync", stdin=PASSWORD + "\n")
+        assert again.returncode == 0, again.stderr
+        assert f"Synced: sent {waiting:,} events" in again.stdout
