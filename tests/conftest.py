@@ -27,6 +27,18 @@ HOUR = 3_600_000
 DAY = 24 * HOUR
 
 
+def long_history(paths: AppPaths, profile: str, events: int) -> int:
+    """`events` practised over years on `profile`, never synced; how many wait to be sent."""
+    from benchmarks.data import activity
+
+    service = SessionService(paths, ManualClock(T0))
+    learner = service.login(profile)
+    learner.db.append(activity(events, list(service.library.sentences), learner.device_id))
+    waiting = learner.db.outbox_count()
+    service.logout(learner)
+    return waiting
+
+
 @pytest.fixture(scope="session")
 def library() -> ContentLibrary:
     return ContentLibrary.load()

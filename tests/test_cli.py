@@ -13,13 +13,10 @@ from select import select as wait_readable
 import pytest
 from sqlalchemy import func, select
 
-from aidioma_desktop.services.clock import ManualClock
-from aidioma_desktop.services.content import ContentLibrary
-from aidioma_desktop.services.session import SessionService
 from aidioma_desktop.store.paths import AppPaths
-from benchmarks.data import activity
 from sync_server.crud import tokens
 from sync_server.protocol import MAX_PUSH_EVENTS
+from tests.conftest import long_history
 from tests.live_server import LiveServer
 
 PASSWORD = "a long family password"
@@ -222,19 +219,8 @@ class OnATerminal:
         return code, out, self.shown.decode()
 
 
-def _long_history(data: Path, events: int) -> int:
-    """`events` practised on the profile in `data`, never synced; how many wait to be sent."""
-    service = SessionService(AppPaths.resolve(data), ManualClock(1_795_341_600_000))
-    learner = service.login("Ana")
-    ids = list(ContentLibrary.load().sentences)
-    learner.db.append(activity(events, ids, learner.device_id))
-    waiting = learner.db.outbox_count()
-    service.logout(learner)
-    return waiting
-
-
 def test_a_long_sync_shows_how_far_it_has_come_on_one_terminal_line(data: Path, tmp_path: Path):
-    total = _long_history(data, MAX_PUSH_EVENTS + 10)
+    total = long_history(AppPaths.resolve(data), "Ana", MAX_PUSH_EVENTS + 10)
     with LiveServer(tmp_path / "server") as server:
         signup = ("sync", "signup", "--server", server.url, "--username", "ana")
         terminal = OnATerminal(data, *signup, "--invite", server.invite_code, stdin=PASSWORD)
@@ -248,7 +234,7 @@ def test_a_long_sync_shows_how_far_it_has_come_on_one_terminal_line(data: Path, 
 
 
 def test_ctrl_c_stops_a_long_sync_cleanly_and_the_next_one_goes_on(data: Path, tmp_path: Path):
-    total = _long_history(data, 6 * MAX_PUSH_EVENTS)
+    total = long_history(AppPaths.resolve(data), "Ana", 6 * MAX_PUSH_EVENTS)
     with LiveServer(tmp_path / "server") as server:
         signup = ("sync", "signup", "--server", server.url, "--username", "ana")
         terminal = OnATerminal(data, *signup, "--invite", server.invite_code, stdin=PASSWORD)

@@ -235,6 +235,9 @@ class SyncController(QObject):
     # ---- account actions (from Settings → Sync) ------------------------------------------
 
     def account_action(self, action: str, **fields: Any) -> None:
+        # Runs after the sync under way (one worker): that sync stops after its current round
+        # trip rather than keep a sign-out waiting for the rest of a long first sync.
+        self.cancel()
         service = self.service
         work = {
             "register": lambda: service.register(**fields),

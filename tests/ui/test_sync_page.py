@@ -7,14 +7,11 @@ import pytest
 import trustme
 from PySide6.QtCore import QLocale, Qt
 
-from aidioma_desktop.services.clock import ManualClock
-from aidioma_desktop.services.content import ContentLibrary
-from aidioma_desktop.services.session import SessionService
 from aidioma_desktop.services.sync import SyncProgress
 from aidioma_desktop.sync.client import AuthError, SyncClient
 from aidioma_desktop.ui.sync import progress_text
-from benchmarks.data import activity
 from sync_server.protocol import MAX_PUSH_EVENTS
+from tests.conftest import long_history
 from tests.live_server import LiveServer
 from tests.sync.test_https import https_server_at
 from tests.ui.conftest import WAIT_MS
@@ -201,12 +198,7 @@ def test_a_long_sync_shows_how_far_it_has_come_and_can_be_stopped(
     harness, qtbot, make_profile, memory_keyring, paths, tmp_path
 ):
     make_profile("Ana")
-    service = SessionService(paths, ManualClock(1_795_341_600_000))
-    learner = service.login("Ana")  # years of practice on this laptop, never synced
-    ids = list(ContentLibrary.load().sentences)
-    learner.db.append(activity(4 * MAX_PUSH_EVENTS, ids, learner.device_id))
-    total = learner.db.outbox_count()
-    service.logout(learner)
+    total = long_history(paths, "Ana", 4 * MAX_PUSH_EVENTS)
     with LiveServer(tmp_path / "server") as server:
         window = harness.start("Ana")
         box = open_sync_settings(window)
@@ -235,6 +227,24 @@ def test_a_long_sync_shows_how_far_it_has_come_and_can_be_stopped(
         assert box.message.text() == f"Sent {waiting}, received 0."
         assert "Waiting to be sent: 0" in box.details.text()
         assert window.sync_state.text() == "Synced just now"
+
+
+def test_signing_out_in_the_middle_of_a_long_sync_does_not_wait_for_its_end(
+    harness, qtbot, make_profile, memory_keyring, paths, tmp_path
+):
+    make_profile("Ana")
+    total = long_history(paths, "Ana", 4 * MAX_PUSH_EVENTS)
+    with LiveServer(tmp_path / "server") as server:
+        window = harness.start("Ana")
+        box = open_sync_settings(window)
+        harness.idle()
+        fill_in_account(qtbot, box, server)
+        qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: box.message.text().startswith("Syncing… sent"), timeout=WAIT_MS)
+        qtbot.mouseClick(box.sign_out_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: box.message.text() == "Signed out.", timeout=WAIT_MS)
+        assert window.sync_state.text() == "Sync: signed out"
+        assert 0 < window.ctx.learner.db.outbox_count() < total  # the rest waits here
 
 
 def test_the_progress_of_a_sync_names_what_is_still_moving(qapp):
