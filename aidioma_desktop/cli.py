@@ -551,20 +551,20 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
         return 0
     _sign_in_again(sync, sync.status())
     line = _ProgressLine() if sys.stderr.isatty() else None  # not into a pipe or a file
+    stopped = ""
     try:
         with _ctrl_c_stops(line) as stop_asked:
             report = sync.sync_now(stop_asked, line.show if line else None)
-    except SyncCancelled:
-        report = None
+    except SyncCancelled as exc:
+        stopped = str(exc)
     finally:
         if line:
             line.clear()
         if not sync.tokens.persistent:
             sync.sign_out()  # the token dies with this run: revoked, not left live on the server
         sync.close()
-    if report is None:
-        waiting = plural(sync.status().pending, "event waits", "events wait")
-        print(f"Stopped. What was sent and received is kept; {waiting} for the next sync.")
+    if stopped:
+        print(stopped)
         return 130
     print(
         f"Synced: sent {plural(report.pushed, 'event', 'events')}, received "
@@ -577,17 +577,22 @@ def cmd_sync(learner: Learner, args: argparse.Namespace) -> int:
 def _ctrl_c_stops(line: _ProgressLine | None) -> Iterator[Callable[[], bool]]:
     """Ctrl+C during a sync asks it to stop after the exchange with the server under way: an
     interrupt in the middle of storing a page would leave the profile's database locked until
-    the process ends (a logout waiting on it, then failing). A second Ctrl+C quits at once."""
+    the process ends (a logout waiting on it, then failing). A second Ctrl+C quits at once: the
+    database keeps every page stored whole, whenever the process ends."""
     asked = threading.Event()
 
     def on_ctrl_c(_signal: int, _frame: object) -> None:
+        # Straight to the terminal: a handler must not re-enter a buffered stream it may have
+        # interrupted.
+        blank = "\r" + " " * (line.width if line else 0) + "\r"
         if asked.is_set():
-            raise KeyboardInterrupt
+            os.write(sys.stderr.fileno(), f"{blank}Quit. What was stored is kept.\n".encode())
+            os._exit(130)
         asked.set()
-        if line:
-            line.clear()
         stopping = "Stopping after the current exchange with the server (Ctrl+C again: at once)…"
-        print(stopping, file=sys.stderr)
+        os.write(sys.stderr.fileno(), f"{blank}{stopping}\n".encode())
+        if line:
+            line.width = 0  # the notice took the progress line's place
 
     previous = signal.signal(signal.SIGINT, on_ctrl_c)
     try:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from aidioma_desktop.store.paths import AppPaths
-from sync_server.crud import tokens
+from sync_server.crud import events, tokens
 from sync_server.protocol import MAX_PUSH_EVENTS
 from tests.conftest import long_history
 from tests.live_server import LiveServer
@@ -243,11 +243,31 @@ def test_ctrl_c_stops_a_long_sync_cleanly_and_the_next_one_goes_on(data: Path, t
         code, out, shown = terminal.finish()
         assert code == 130 and "Stopping after the current exchange" in shown
         assert "Traceback" not in shown and "in use by another program" not in shown
-        kept = out.split("What was sent and received is kept; ", 1)[1].split(" ", 1)[0]
-        waiting = int(kept.replace(",", ""))
+        assert "\nSync stopped. What was sent and received so far is kept" in out
+        status = aidioma(data, "sync", "status").stdout
+        waiting = int(status.split("Waiting to be sent: ", 1)[1].split(".", 1)[0].replace(",", ""))
         assert 0 < waiting < total
-        assert f"Waiting to be sent: {waiting:,}." in aidioma(data, "sync", "status").stdout
 
         again = aidioma(data, "sync", stdin=PASSWORD + "\n")
         assert again.returncode == 0, again.stderr
         assert f"Synced: sent {waiting:,} events" in again.stdout
+
+
+def test_ctrl_c_twice_quits_at_once_and_keeps_what_was_stored(data: Path, tmp_path: Path):
+    total = long_history(AppPaths.resolve(data), "Ana", 6 * MAX_PUSH_EVENTS)
+    with LiveServer(tmp_path / "server") as server:
+        signup = ("sync", "signup", "--server", server.url, "--username", "ana")
+        terminal = OnATerminal(data, *signup, "--invite", server.invite_code, stdin=PASSWORD)
+        terminal.wait_for("Syncing… sent")
+        terminal.process.send_signal(signal.SIGINT)
+        terminal.wait_for("Stopping after the current exchange")
+        terminal.process.send_signal(signal.SIGINT)
+        code, _out, shown = terminal.finish()
+        assert code == 130 and "Quit. What was stored is kept." in shown
+        status = aidioma(data, "sync", "status")  # the profile opens at once, whole
+        assert status.returncode == 0, status.stderr
+        again = aidioma(data, "sync", stdin=PASSWORD + "\n")
+        assert again.returncode == 0, again.stderr
+        with server.app.state.context.sessions() as s:
+            stored = s.scalar(select(func.count()).select_from(events))
+        assert stored == total  # each event once, whatever was cut short

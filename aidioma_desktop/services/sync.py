@@ -323,7 +323,10 @@ class SyncService:
             try:
                 while True:
                     if cancelled():
-                        raise SyncCancelled("Sync stopped; what was sent so far is safe.")
+                        raise SyncCancelled(
+                            "Sync stopped. What was sent and received so far is kept; the next "
+                            "sync goes on from there."
+                        )
                     in_flight = ahead.take_round()
                     try:
                         with gc_paused():

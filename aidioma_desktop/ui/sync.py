@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QLocale, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -29,11 +29,10 @@ from ..services.sync import (
     SyncService,
     SyncStatus,
 )
-from ..sync.backoff import INTERVAL_S
 from ..sync.client import AuthError, Offline
 from .context import Context
 from .tasks import TaskRunner, readable
-from .widgets import button, label
+from .widgets import button, label, number
 
 AFTER_ACTIVITY_MS = 15_000  # a pause in practice: send what was just done
 FIRST_SYNC_MS = 1_500
@@ -51,11 +50,6 @@ def ago(ms: int | None, now_ms: int) -> str:
     if hours < 48:
         return QObject.tr("%1 h ago").replace("%1", str(hours))
     return QObject.tr("%1 days ago").replace("%1", str(hours // 24))
-
-
-def number(n: int) -> str:
-    """A count as the person's language writes it: 60,005 or 60.005."""
-    return QLocale().toString(n)
 
 
 def progress_text(progress: SyncProgress) -> str:
@@ -97,8 +91,12 @@ class SyncController(QObject):
         self.status: SyncStatus | None = None
         self.syncing = False
         self._stopped = False  # logged out: no more syncs
-        self._cancel = False  # the person asked to stop the sync under way
-        self._held = False  # the last sync was stopped by the person: the rest waits
+        # Why the sync under way is to stop after its round trip: "person" (Stop), "account"
+        # (an account action waits for the worker), or "" (it is not).
+        self._cancel = ""
+        # The person stopped a sync: no sync starts by itself until "Sync now" (or the next
+        # start of the app). Stop means stop, on a metered connection too.
+        self.held = False
         self.progressed.connect(self._show_progress)
         self._last_error = ""
         self.timer = QTimer(self)
@@ -122,7 +120,7 @@ class SyncController(QObject):
 
     def schedule(self, delay_ms: int) -> None:
         """Sync after `delay_ms` unless one is due sooner."""
-        if self._stopped or not (self.status and self.status.signed_in):
+        if self._stopped or self.held or not (self.status and self.status.signed_in):
             return
         if not self.timer.isActive() or self.timer.remainingTime() > delay_ms:
             self.timer.start(delay_ms)
@@ -137,30 +135,35 @@ class SyncController(QObject):
         if self._stopped or self.syncing:
             return
         self.timer.stop()
-        self._set_syncing(True)
+        self.held = False
+        self.syncing = True
+        self.running.emit(True)
         self.state_changed.emit(self.tr("Syncing…"), "subtle")
         service = self.service
 
+        def stop() -> bool:
+            return self._stopped or bool(self._cancel)
+
         def work() -> tuple[SyncReport, SyncStatus]:
-            report = service.sync_now(lambda: self._stopped or self._cancel, self.progressed.emit)
-            return report, service.status()
+            return service.sync_now(stop, self.progressed.emit), service.status()
 
         self.runner.run(work, self._done, self._sync_failed)
 
-    def cancel(self) -> None:
+    def cancel(self, why: str = "person") -> None:
         """Stop the sync under way after its current round trip; what it stored stays."""
         if self.syncing:
-            self._cancel = True
+            self._cancel = why
 
     @property
     def cancelling(self) -> bool:
-        return self._cancel
+        return bool(self._cancel)
 
-    def _set_syncing(self, syncing: bool) -> None:
-        self.syncing = syncing
-        self._held = self._cancel and not syncing
-        self._cancel = False
-        self.running.emit(syncing)
+    def _ended(self) -> str:
+        """The sync has ended: why it was asked to stop ("" when it was not)."""
+        why, self._cancel = self._cancel, ""
+        self.syncing = False
+        self.running.emit(False)
+        return why
 
     def _show_progress(self, progress: SyncProgress) -> None:
         if not self.syncing:
@@ -173,7 +176,7 @@ class SyncController(QObject):
 
     def _done(self, result: tuple[SyncReport, SyncStatus]) -> None:
         report, status = result
-        self._set_syncing(False)
+        self._ended()  # a stop asked for too late: the sync is done anyway
         self._last_error = ""
         self._set_status(status)
         self.schedule(int(self.service.backoff.succeeded() * 1000))
@@ -181,12 +184,13 @@ class SyncController(QObject):
             self.synced.emit(report)
 
     def _sync_failed(self, error: BaseException) -> None:
-        self._set_syncing(False)
-        if isinstance(error, SyncCancelled) and not self._stopped:
-            # Not a failure: the next sync comes at the usual time, and takes up from here.
-            self.stopped.emit(readable(error))
+        why = self._ended()
+        if isinstance(error, SyncCancelled):
+            # Not a failure. Stopped for an account action: that action reports.
+            if why == "person":
+                self.held = True
+                self.stopped.emit(readable(error))
             self.refresh()
-            self.schedule(int(INTERVAL_S * 1000))
             return
         self._last_error = readable(error)
         offline = isinstance(error, Offline)
@@ -210,6 +214,8 @@ class SyncController(QObject):
 
     def _set_status(self, status: SyncStatus) -> None:
         self.status = status
+        if not status.signed_in:
+            self.timer.stop()  # a sync planned before signing out would only fail
         self.status_changed.emit(status)
         self._show_state()
 
@@ -225,9 +231,8 @@ class SyncController(QObject):
             self.state_changed.emit(self.tr("Sync: signed out"), "subtle")
         elif self.service.backoff.failures:
             self.state_changed.emit(self._offline_text(), "subtle")
-        elif self._held and s.pending:
-            waiting = self.tr("Sync stopped — %1 waiting to sync")
-            self.state_changed.emit(waiting.replace("%1", number(s.pending)), "subtle")
+        elif self.held:
+            self.state_changed.emit(self.tr("Sync stopped until you press Sync now"), "subtle")
         else:
             when = ago(s.last_sync_ms, int(time.time() * 1000))
             self.state_changed.emit(self.tr("Synced %1").replace("%1", when), "good")
@@ -237,7 +242,7 @@ class SyncController(QObject):
     def account_action(self, action: str, **fields: Any) -> None:
         # Runs after the sync under way (one worker): that sync stops after its current round
         # trip rather than keep a sign-out waiting for the rest of a long first sync.
-        self.cancel()
+        self.cancel("account")
         service = self.service
         work = {
             "register": lambda: service.register(**fields),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QLocale, QObject, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -37,9 +37,14 @@ def scrolls_past(widget: W) -> W:
     return widget
 
 
+def number(n: int) -> str:
+    """A count as the person's language writes it: 60,005 or 60.005."""
+    return QLocale().toString(n)
+
+
 def count(n: int, one: str, many: str) -> str:
     """'1 day' / '3 days': `many` holds %1 for the number (already translated by the caller)."""
-    return one if n == 1 else many.replace("%1", str(n))
+    return one if n == 1 else many.replace("%1", number(n))
 
 
 def label(

@@ -35,12 +35,12 @@ def server_on(disk: TinyDisk, backend: str, folder: Path) -> Iterator[LiveServer
         return
     name = f"aidioma_full_{secrets.token_hex(4)}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE TABLESPACE {name} LOCATION '{disk.folder}'"))
-        connection.execute(text(f"CREATE SCHEMA {name}"))
     options = f"-csearch_path={name} -cdefault_tablespace={name}"
     url = make_url(POSTGRES_URL).update_query_dict({"options": options})
     try:
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE TABLESPACE {name} LOCATION '{disk.folder}'"))
+            connection.execute(text(f"CREATE SCHEMA {name}"))
         with LiveServer(folder, url.render_as_string(hide_password=False)) as server:
             yield server
             server.app.state.engine.dispose()

@@ -207,24 +207,30 @@ def test_a_long_sync_shows_how_far_it_has_come_and_can_be_stopped(
         window.shell.sync.state_changed.connect(lambda text, _role: states.append(text))
         fill_in_account(qtbot, box, server)
         qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
-        first = QLocale().toString(MAX_PUSH_EVENTS)
-        of = QLocale().toString(total)
-        qtbot.waitUntil(lambda: f"Syncing… sent {first} of {of}" in states, timeout=WAIT_MS)
+        n = QLocale().toString  # counts as the person's language writes them
+        sent = f"Syncing… sent {n(MAX_PUSH_EVENTS)} of {n(total)}"
+        qtbot.waitUntil(lambda: sent in states, timeout=WAIT_MS)
         assert box.sync_button.text() == "Stop"  # the next round trips are still to come
         qtbot.mouseClick(box.sync_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: box.sync_button.text() == "Sync now", timeout=WAIT_MS)
-        assert box.message.text().startswith("Sync stopped")
+        assert box.message.text().startswith("Sync stopped. What was sent and received")
         # Not "Synced", nor a problem: what was sent stays sent, the rest waits here.
         bar = window.sync_state
-        qtbot.waitUntil(lambda: bar.full_text().startswith("Sync stopped — "), timeout=WAIT_MS)
+        stopped = "Sync stopped until you press Sync now"
+        qtbot.waitUntil(lambda: bar.full_text() == stopped, timeout=WAIT_MS)
         waiting = window.ctx.learner.db.outbox_count()
         assert 0 < waiting < total
-        assert bar.full_text() == f"Sync stopped — {waiting} waiting to sync"
-        assert f"Waiting to be sent: {waiting}" in box.details.text()
+        qtbot.waitUntil(
+            lambda: f"Waiting to be sent: {n(waiting)}" in box.details.text(), timeout=WAIT_MS
+        )
+        # Stop means stop: practising again does not start the sync by itself.
+        controller = window.shell.sync
+        controller.activity()
+        assert not controller.timer.isActive() and bar.full_text() == stopped
 
         qtbot.mouseClick(box.sync_button, Qt.MouseButton.LeftButton)  # takes up from there
         qtbot.waitUntil(lambda: box.message.text().startswith("Sent"), timeout=WAIT_MS)
-        assert box.message.text() == f"Sent {waiting}, received 0."
+        assert box.message.text() == f"Sent {n(waiting)}, received 0."
         assert "Waiting to be sent: 0" in box.details.text()
         assert window.sync_state.text() == "Synced just now"
 
