@@ -52,7 +52,6 @@ from .models import (
 )
 
 BUSY_TIMEOUT_MS = 5000
-_SQLITE_HEADER = b"SQLite format 3\x00"
 _CHUNK = 500
 
 P = ParamSpec("P")
@@ -990,16 +989,14 @@ def _added_item(e: Event) -> dict[str, Any]:
 def _check_file(path: Path) -> int:
     """The schema version of an existing profile file (0 for none), read without writing.
 
-    Anything that is not an AIdioma profile is refused before a single byte is changed.
+    Anything that is not an AIdioma profile is refused before a single byte is changed. Read
+    through SQLite only, never a file handle of our own: closing one drops every lock this
+    process holds on the file (POSIX locks belong to the process), SQLite's included, and then
+    another process closing the profile deletes the write-ahead log this app still writes to.
+    The app checks files it has open (the profile list), so a crash lost what was done since.
     """
     if not path.exists() or path.stat().st_size == 0:
         return 0
-    with path.open("rb") as handle:
-        if handle.read(16) != _SQLITE_HEADER:
-            raise DatabaseForeign(
-                f"{path} is not an AIdioma profile (it is not a database file). "
-                "It was left untouched."
-            )
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
@@ -1009,6 +1006,11 @@ def _check_file(path: Path) -> int:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
+            raise DatabaseForeign(
+                f"{path} is not an AIdioma profile (it is not a database file). "
+                "It was left untouched."
+            ) from exc
         raise _store_error(exc, path) from exc
     if app_id != APPLICATION_ID and (version or tables):
         raise DatabaseForeign(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 from aidioma_desktop.domain.events import Event
 from aidioma_desktop.domain.hlc import Hlc
 from aidioma_desktop.domain.ids import uuid7
+from aidioma_desktop.services.session import SessionService
 from aidioma_desktop.store.database import (
     DatabaseBusy,
     DatabaseForeign,
@@ -21,6 +24,7 @@ from aidioma_desktop.store.database import (
 )
 from aidioma_desktop.store.migrations import LATEST
 from aidioma_desktop.store.models import Base
+from aidioma_desktop.store.paths import AppPaths
 
 T0 = 1_795_341_600_000
 
@@ -188,3 +192,37 @@ def test_outbox_batches_follow_on_without_repeats_or_gaps_around_sent_and_refuse
     assert db.outbox(2, after=second.positions[-1]).events == []
     assert db.outbox_count() == 2
     db.close()
+
+
+_CRASH_AFTER_LISTING = """
+import os, subprocess, sys
+from pathlib import Path
+from aidioma_desktop.services.session import SessionService
+from aidioma_desktop.store.paths import AppPaths
+
+data = Path(sys.argv[1])
+service = SessionService(AppPaths.resolve(data))
+learner = service.login("Ana")
+learner.change_setting("daily_goal", 20)
+service.profiles()  # the app lists the profiles while one of them is open
+subprocess.run([sys.executable, "-m", "aidioma_desktop", "--data-dir", str(data), "profiles"],
+               check=True, capture_output=True)  # and a terminal lists them too
+learner.change_setting("daily_goal", 30)
+os._exit(0)  # then the app crashes (or the power goes)
+"""
+
+
+def test_what_was_saved_survives_a_crash_after_the_profiles_were_listed(
+    service: SessionService, tmp_path: Path
+):
+    service.create_profile("Ana")
+    data = service.paths.data
+    done = subprocess.run(
+        [sys.executable, "-c", _CRASH_AFTER_LISTING, str(data)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    learner = SessionService(AppPaths.resolve(data)).login("Ana")
+    # The last change was committed before the crash: it must be there. (A check of the file
+    # with a handle of its own dropped the app's locks, and the terminal deleted the app's WAL.)
+    assert learner.settings()["daily_goal"] == 30
+    learner.close()
