@@ -121,8 +121,15 @@ class Learner:
             self._hlc = self._hlc.receive(latest, self.clock.now_ms())
 
     def change_setting(self, key: str, value: Any) -> None:
-        if self.settings().get(key) != value:
-            self.record("setting.changed", {"key": key, "value": value})
+        self.change_settings({key: value})
+
+    def change_settings(self, values: dict[str, Any]) -> None:
+        """Record the values that differ from the current ones, all or none: every value is
+        checked before any is stored."""
+        current = self.settings()
+        changed = [(k, v) for k, v in values.items() if current.get(k) != v]
+        if changed:
+            self.record_many([("setting.changed", {"key": k, "value": v}) for k, v in changed])
 
     def today(self) -> date:
         return learning_day(

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
+    QMainWindow,
     QSpinBox,
     QWidget,
 )
@@ -52,6 +53,7 @@ class SettingsPage(Page):
         self.display_name = QLineEdit()
         self.display_name.setMaxLength(60)
         self.email = QLineEdit()
+        self.email.setMaxLength(254)  # the longest an address can be
         self.primary = scrolls_past(QComboBox())
         self.target = scrolls_past(QComboBox())
         for combo in (self.primary, self.target):
@@ -204,6 +206,9 @@ class SettingsPage(Page):
 
     def save_settings(self) -> None:
         values = self.values()
+        if not values["display_name"]:
+            self._say(self.tr("Type your name: it is how this profile is shown."), "bad")
+            return
         if values["primary_language"] == values["target_language"]:
             self._say(self.tr("The language you learn must differ from your own language."), "bad")
             return
@@ -211,8 +216,7 @@ class SettingsPage(Page):
         learner, service, password = self.ctx.learner, self.ctx.service, self.password.text()
 
         def work() -> dict[str, Any]:
-            for key, value in changed.items():
-                learner.change_setting(key, value)
+            learner.change_settings(changed)  # all or none
             if password:
                 service.set_password(learner, password)
             return learner.settings()
@@ -271,3 +275,7 @@ class SettingsPage(Page):
         self.status.setText(text)
         self.status.setProperty("role", role)
         self.status.style().polish(self.status)
+        # The page's own line is at its foot, out of sight after Ctrl+S near the top.
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 5000)

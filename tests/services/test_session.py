@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from aidioma_desktop.domain.errors import AppError
+from aidioma_desktop.domain.events import EventError
 from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.services.session import LoginError, SessionService
 
@@ -135,3 +136,13 @@ def test_a_profile_opens_in_one_place_at_a_time(service: SessionService):
     assert first.db.context(first.session_id)  # the open session was not wiped
     service.logout(first)
     service.logout(service.login("Ana"))  # released at logout
+
+
+def test_settings_changed_together_are_stored_all_or_none(learner):
+    events = learner.db.event_count()
+    with pytest.raises(EventError, match="email"):
+        learner.change_settings({"daily_goal": 7, "email": "a" * 300})
+    assert learner.db.event_count() == events and learner.settings()["daily_goal"] != 7
+    learner.change_settings({"daily_goal": 7, "email": "ana@example.org", "level": "beginner"})
+    assert learner.db.event_count() == events + 2  # the level was already beginner
+    assert learner.settings()["daily_goal"] == 7

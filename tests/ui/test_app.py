@@ -124,6 +124,7 @@ def test_settings_are_saved_and_used(harness, qtbot, make_profile):
     qtbot.mouseClick(page.save, Qt.MouseButton.LeftButton)
     harness.idle()
     assert page.status.text() == "Saved."
+    assert window.statusBar().currentMessage() == "Saved."  # seen wherever the page is scrolled
     assert window.shell.who.text() == "Ana María"
     window.shell.show_page(0)
     harness.idle()
@@ -163,6 +164,29 @@ def test_the_wheel_scrolls_past_settings_without_changing_them(harness, qtbot, m
     qtbot.waitUntil(page.daily_goal.hasFocus, timeout=WAIT_MS)
     assert _wheel_down(page.daily_goal)
     assert page.daily_goal.value() == before[0] - 1
+
+
+def test_settings_with_an_empty_name_are_not_saved_in_part(harness, qtbot, make_profile):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    window.shell.show_page(4)
+    harness.idle()
+    page = window.shell.settings
+    events = window.ctx.learner.db.event_count()
+    page.daily_goal.setValue(7)
+    page.display_name.clear()
+    qtbot.keyClicks(page.email, "a" * 300)  # longer than an address can be: stops at 254
+    assert len(page.email.text()) == 254
+    qtbot.mouseClick(page.save, Qt.MouseButton.LeftButton)
+    harness.idle()
+    assert page.status.text().startswith("Type your name")
+    assert window.ctx.learner.db.event_count() == events  # not the goal without the name
+    qtbot.keyClicks(page.display_name, "Ana")
+    qtbot.mouseClick(page.save, Qt.MouseButton.LeftButton)
+    harness.idle()
+    assert page.status.text() == "Saved."
+    settings = window.ctx.learner.settings()
+    assert settings["daily_goal"] == 7 and settings["email"] == "a" * 254
 
 
 def test_dark_theme_applies_at_once_and_is_remembered(harness, qtbot, make_profile):
