@@ -40,7 +40,7 @@ from ..services.library import (
 from .context import Context
 from .reading import ReadingView
 from .tasks import readable
-from .widgets import Page, button, card, label, scrolls_past
+from .widgets import ElidedLabel, Page, button, card, label, scrolls_past
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf", ".docx", ".epub")
 
@@ -65,7 +65,10 @@ class DocumentRowWidget(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 6)
         top = QHBoxLayout()
-        self.name = label(info.filename, name=self.tr("Document name"))
+        # Cut with "…" (the whole name in its tooltip): a long file name must not push the
+        # buttons off the page.
+        self.name = ElidedLabel("", self.tr("Document name"))
+        self.name.set_full_text(info.filename)
         self.name.setStyleSheet("font-weight: 600;")
         top.addWidget(self.name, 1)
         self.status = label("", "subtle", name=self.tr("Document status"))
@@ -417,6 +420,7 @@ class LibraryPage(Page):
         self.view.show_paragraphs(reading.paragraphs)
         self.word_line.setText(self.tr("Click a word in the text."))
         self.reading_card.show()
+        self.bring_into_view(self.reading_card)
         if at is not None:
             offset = 0
             for number, paragraph in enumerate(reading.paragraphs):
@@ -488,6 +492,7 @@ class LibraryPage(Page):
     def _show_items(self, items: list[ReadingItem]) -> None:
         self.items = items
         self.practice_card.show()
+        self.bring_into_view(self.practice_card)
         self._show_item(0)
 
     def _show_item(self, index: int) -> None:

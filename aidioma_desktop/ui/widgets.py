@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QLocale, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QLocale, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -134,7 +134,7 @@ class Page(QWidget):
         self.setAccessibleName(title)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer.addWidget(scroll)
@@ -148,6 +148,10 @@ class Page(QWidget):
         self.title.setObjectName("PageTitle")
         self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.body.addWidget(self.title)
+
+    def bring_into_view(self, widget: QWidget) -> None:
+        """Scroll to `widget` (a panel just opened further down), once it is laid out."""
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(widget, 0, 24))
 
     def refresh(self) -> None:
         """Reload what the page shows (called when it becomes visible)."""

@@ -354,3 +354,33 @@ def test_logout_while_a_document_is_processing(harness, qtbot, make_profile, tmp
         QApplication.processEvents()
     assert seen == []
     assert window.welcome.isVisible()
+
+
+def test_a_long_file_name_keeps_the_page_in_its_width_and_panels_open_in_view(
+    harness, qtbot, make_profile, tmp_path
+):
+    window, page = open_library(harness, qtbot, make_profile)
+    window.resize(1000, 700)
+    long_name = "diario de viaje por andalucía " * 6 + ".txt"  # 184 characters
+    diary = tmp_path / long_name
+    diary.write_text("Ayer llegamos a Sevilla. Hacía mucho calor en la calle.\n\n" * 40, "utf-8")
+    page.add_files([diary])
+    row = wait_status(qtbot, page, long_name, "ready")
+    harness.idle()
+    assert page.scroll.horizontalScrollBar().maximum() == 0  # nothing pushed off to the side
+    assert row.name.text().endswith("…") and row.name.toolTip() == long_name
+    viewport = page.scroll.viewport()
+    right_edge = row.remove.mapTo(viewport, row.remove.rect().topRight()).x()
+    assert right_edge <= viewport.width()  # its buttons are on the page
+
+    def in_view(widget) -> bool:
+        top = widget.mapTo(viewport, widget.rect().topLeft()).y()
+        return 0 <= top < viewport.height()
+
+    qtbot.mouseClick(row.read, Qt.MouseButton.LeftButton)
+    reading = page.reading_card
+    qtbot.waitUntil(lambda: reading.isVisible() and in_view(reading), timeout=WAIT_MS)
+    page.scroll.verticalScrollBar().setValue(0)
+    qtbot.mouseClick(row.practise, Qt.MouseButton.LeftButton)
+    practice = page.practice_card
+    qtbot.waitUntil(lambda: practice.isVisible() and in_view(practice), timeout=WAIT_MS)
