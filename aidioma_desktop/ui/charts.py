@@ -904,6 +904,9 @@ class ProgressBars(_Chart):
             mastered = min(seen, max(0, int(mastered)))  # mastered items were seen, surely
             cleaned.append((str(label), total, seen, mastered))
         self._rows = cleaned
+        # Every row, always: squeezed to fit the window, the Progress page cut the list of 14
+        # categories at 7 with no way to reach the rest. The page scrolls instead.
+        self.setMinimumHeight(self.sizeHint().height())
         self._data_changed()
 
     def summary(self) -> str:
@@ -929,8 +932,7 @@ class ProgressBars(_Chart):
         return QSize(320, max(1, len(self._rows)) * self.ROW_HEIGHT + 2 * self.PADDING)
 
     def minimumSizeHint(self) -> QSize:
-        rows = min(3, max(1, len(self._rows)))
-        return QSize(200, rows * self.ROW_HEIGHT + 2 * self.PADDING)
+        return QSize(200, self.sizeHint().height())
 
     def _is_empty(self) -> bool:
         return not self._rows

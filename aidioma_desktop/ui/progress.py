@@ -62,7 +62,7 @@ class ProgressPage(Page):
             frame, box = card(title)
             box.addWidget(label(title, "subtle"))
             chart.setMinimumHeight(180)
-            box.addWidget(chart)
+            box.addWidget(chart, 1)  # the room a taller neighbour leaves goes to the chart
             grid.addWidget(frame, row, column, 1, span)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)

@@ -111,6 +111,12 @@ def test_progress_page_shows_charts_of_the_learners_history(harness, qtbot, make
     assert "1 active" in page.calendar.summary() or "1 day" in page.calendar.summary()
     assert "No activity" in page.accuracy.summary()  # reviews carry no score; practice does
     assert page.levels.summary() and page.categories.summary()
+    categories = page.categories
+    assert len(categories._rows) == 14
+    # Every category on the page (it scrolls), none cut off at the chart's foot.
+    qtbot.waitUntil(
+        lambda: categories.row_rect(13).bottom() <= categories.height(), timeout=WAIT_MS
+    )
 
 
 def test_settings_are_saved_and_used(harness, qtbot, make_profile):
