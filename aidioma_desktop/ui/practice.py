@@ -234,6 +234,7 @@ class PracticePage(Page):
         if not answer.strip():
             self._fail_text(self.tr("Type your translation first."))
             return
+        self.error.hide()  # "Type your translation first" no longer applies
         item, hints = self.item, self.hints_shown
         duration = int((time.monotonic() - self.started) * 1000)
         practice = self.ctx.practice

@@ -70,6 +70,10 @@ def test_empty_answer_is_explained_not_recorded(harness, qtbot, make_profile):
     qtbot.keyClick(page.answer, Qt.Key.Key_Return)
     assert page.error.isVisible() and "Type your translation" in page.error.text()
     assert page.result is None
+    qtbot.keyClicks(page.answer, page.item.references[0])
+    qtbot.keyClick(page.answer, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    assert not page.error.isVisible()  # the advice went with the empty answer
 
 
 def test_a_review_round_with_keys(harness, qtbot, make_profile):
