@@ -48,7 +48,9 @@ class DocumentText:
         first = self.sentences[0].text if self.sentences else ""
         if len(first) > 80:
             first = first[:77].rsplit(" ", 1)[0] + "…"
-        return f"{self.words:,} words, {len(self.paragraphs):,} paragraphs. “{first}”"
+        return (
+            f"{_count(self.words, 'word')}, {_count(len(self.paragraphs), 'paragraph')}. “{first}”"
+        )
 
 
 _PIECE = 1024 * 1024
@@ -168,3 +170,8 @@ def ingest(
     finally:
         if copy is not None:
             copy.unlink(missing_ok=True)
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 word', '2,150 words'."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")

@@ -40,7 +40,7 @@ from ..services.library import (
 from .context import Context
 from .reading import ReadingView
 from .tasks import readable
-from .widgets import ElidedLabel, Page, button, card, label, scrolls_past
+from .widgets import ElidedLabel, Page, button, card, count, label, scrolls_past
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf", ".docx", ".epub")
 
@@ -455,7 +455,11 @@ class LibraryPage(Page):
         self.word_line.setText(
             f"<b>{html.escape(info.word)}</b> → {html.escape(info.lemma)}{guess}"
             f" · {bands[info.band]}{rank} · "
-            + self.tr("%1 times in this document").replace("%1", str(info.in_document))
+            + count(
+                info.in_document,
+                self.tr("once in this document"),
+                self.tr("%1 times in this document"),
+            )
         )
         self.meaning.clear()
         self.meaning.setFocus()

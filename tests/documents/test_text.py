@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from aidioma_desktop.documents.pipeline import DocumentText
 from aidioma_desktop.documents.text import chunks, normalise, paragraphs, sentences, words
 
 
@@ -62,3 +63,13 @@ def test_a_sentence_longer_than_a_chunk_is_cut_at_the_budget() -> None:
     pieces = chunks(text, max_words=100)
     assert [c.words for c in pieces] == [100, 100, 50]
     assert pieces[-1].text.endswith("palabra.")
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("Hola.", "1 word, 1 paragraph"), ("Hola, amigo.\n\nAdiós.", "3 words, 2 paragraphs")],
+)
+def test_a_documents_description_counts_in_good_english(text: str, size: str) -> None:
+    spans = paragraphs(text)
+    doc = DocumentText("d", "f.txt", "txt", text, spans, sentences(text), [], len(words(text)))
+    assert doc.description().startswith(size + ". “")
