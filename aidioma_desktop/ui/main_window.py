@@ -203,7 +203,8 @@ class MainWindow(QMainWindow):
         self.shell = Shell(self.ctx, self.speaker, self.logout)
         self.screens.addWidget(self.shell)
         self.screens.setCurrentWidget(self.shell)
-        self.setWindowTitle(f"AIdioma — {settings['display_name']}")
+        # Qt adds " — AIdioma" (the application's display name) where the system shows it.
+        self.setWindowTitle(settings["display_name"])
         self.shell.show_page(0)
         self.sync_state.show()
         self.shell.sync.state_changed.connect(self._sync_state)

@@ -20,7 +20,7 @@ def test_first_launch_creates_a_profile_and_lands_on_today(harness, qtbot):
     qtbot.waitUntil(lambda: window.shell is not None, timeout=WAIT_MS)
     harness.idle()
     today = window.shell.today
-    assert window.windowTitle() == "AIdioma — Lucía"
+    assert window.windowTitle() == "Lucía"  # shown as "Lucía — AIdioma", not "AIdioma" twice
     assert today.streak.text() == "0 days"
     assert today.goal.text() == "0 / 10"
     assert "starts a new streak" in today.streak_note.text()
