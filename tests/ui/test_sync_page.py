@@ -194,22 +194,31 @@ def test_a_long_sync_problem_fits_the_status_bar_and_is_whole_on_the_page(
         assert bar.width() <= 700 and len(bar.text()) > 20
 
 
+def start_a_long_first_sync(harness, qtbot, make_profile, paths, server: LiveServer):
+    """A laptop with years of practice creates its account: (window, Sync box, events to
+    send), once the first round trip has reported and more are to come."""
+    make_profile("Ana")
+    total = long_history(paths, "Ana", 4 * MAX_PUSH_EVENTS)
+    window = harness.start("Ana")
+    box = open_sync_settings(window)
+    harness.idle()
+    states: list[str] = []
+    window.shell.sync.state_changed.connect(lambda text, _role: states.append(text))
+    fill_in_account(qtbot, box, server)
+    qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
+    n = QLocale().toString  # counts as the person's language writes them
+    sent = f"Syncing… sent {n(MAX_PUSH_EVENTS)} of {n(total)}"
+    qtbot.waitUntil(lambda: sent in states, timeout=WAIT_MS)  # in the status bar
+    qtbot.waitUntil(lambda: box.message.text().startswith("Syncing… sent"), timeout=WAIT_MS)
+    return window, box, total
+
+
 def test_a_long_sync_shows_how_far_it_has_come_and_can_be_stopped(
     harness, qtbot, make_profile, memory_keyring, paths, tmp_path
 ):
-    make_profile("Ana")
-    total = long_history(paths, "Ana", 4 * MAX_PUSH_EVENTS)
     with LiveServer(tmp_path / "server") as server:
-        window = harness.start("Ana")
-        box = open_sync_settings(window)
-        harness.idle()
-        states: list[str] = []
-        window.shell.sync.state_changed.connect(lambda text, _role: states.append(text))
-        fill_in_account(qtbot, box, server)
-        qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
-        n = QLocale().toString  # counts as the person's language writes them
-        sent = f"Syncing… sent {n(MAX_PUSH_EVENTS)} of {n(total)}"
-        qtbot.waitUntil(lambda: sent in states, timeout=WAIT_MS)
+        window, box, total = start_a_long_first_sync(harness, qtbot, make_profile, paths, server)
+        n = QLocale().toString
         assert box.sync_button.text() == "Stop"  # the next round trips are still to come
         qtbot.mouseClick(box.sync_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: box.sync_button.text() == "Sync now", timeout=WAIT_MS)
@@ -238,15 +247,8 @@ def test_a_long_sync_shows_how_far_it_has_come_and_can_be_stopped(
 def test_signing_out_in_the_middle_of_a_long_sync_does_not_wait_for_its_end(
     harness, qtbot, make_profile, memory_keyring, paths, tmp_path
 ):
-    make_profile("Ana")
-    total = long_history(paths, "Ana", 4 * MAX_PUSH_EVENTS)
     with LiveServer(tmp_path / "server") as server:
-        window = harness.start("Ana")
-        box = open_sync_settings(window)
-        harness.idle()
-        fill_in_account(qtbot, box, server)
-        qtbot.mouseClick(box.create_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: box.message.text().startswith("Syncing… sent"), timeout=WAIT_MS)
+        window, box, total = start_a_long_first_sync(harness, qtbot, make_profile, paths, server)
         qtbot.mouseClick(box.sign_out_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: box.message.text() == "Signed out.", timeout=WAIT_MS)
         assert window.sync_state.text() == "Sync: signed out"
