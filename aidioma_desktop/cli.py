@@ -584,15 +584,13 @@ def _ctrl_c_stops(line: _ProgressLine | None) -> Iterator[Callable[[], bool]]:
     def on_ctrl_c(_signal: int, _frame: object) -> None:
         # Straight to the terminal: a handler must not re-enter a buffered stream it may have
         # interrupted.
-        blank = "\r" + " " * (line.width if line else 0) + "\r"
+        blank = line.erase() if line else ""
         if asked.is_set():
             os.write(sys.stderr.fileno(), f"{blank}Quit. What was stored is kept.\n".encode())
             os._exit(130)
         asked.set()
         stopping = "Stopping after the current exchange with the server (Ctrl+C again: at once)…"
         os.write(sys.stderr.fileno(), f"{blank}{stopping}\n".encode())
-        if line:
-            line.width = 0  # the notice took the progress line's place
 
     previous = signal.signal(signal.SIGINT, on_ctrl_c)
     try:
@@ -614,12 +612,17 @@ class _ProgressLine:
             parts.append(f"received {p.received:,}")
         self._write("Syncing… " + ", ".join(parts))
 
+    def erase(self) -> str:
+        """What blanks the line and puts the cursor back at its start; it is empty after."""
+        blank, self.width = "\r" + " " * self.width + "\r", 0
+        return blank
+
     def clear(self) -> None:
         if self.width:
-            self._write("", end="\r")  # blank, the cursor back at its start
+            print(self.erase(), end="", file=sys.stderr, flush=True)
 
-    def _write(self, text: str, end: str = "") -> None:
-        print("\r" + text.ljust(self.width), end=end, file=sys.stderr, flush=True)
+    def _write(self, text: str) -> None:
+        print("\r" + text.ljust(self.width), end="", file=sys.stderr, flush=True)
         self.width = len(text)
 
 

@@ -16,7 +16,7 @@ from benchmarks.data import activity
 from sync_server import protocol
 from sync_server.protocol import MAX_PULL_EVENTS, MAX_PUSH_EVENTS
 from tests.live_server import LiveServer
-from tests.sync.conftest import PASSWORD, unique_user
+from tests.sync.conftest import PASSWORD, signed_in_pair, unique_user
 
 
 def test_the_payload_limits_of_app_and_server_agree():
@@ -200,10 +200,7 @@ def test_a_long_pull_stopped_between_pages_keeps_what_it_stored_and_resumes(make
 
 def test_a_long_sync_tells_how_far_it_has_come_after_each_round_trip(make_device, server):
     # A new laptop joining years of history: the person sees it move, not just "Syncing...".
-    username = unique_user("progress")
-    a, b = make_device("a"), make_device("b")
-    a.sync.register(server.url, username, PASSWORD, server.invite_code)
-    b.sync.sign_in(server.url, username, PASSWORD)
+    a, b, _username = signed_in_pair(make_device, server, "progress")
     library = ContentLibrary.load()
     history = activity(MAX_PULL_EVENTS + 10, list(library.sentences), a.learner.device_id)
     a.learner.db.append(history)
