@@ -672,12 +672,15 @@ def _grade_line(line: str, number: int) -> dict[str, object]:
     if not isinstance(answer, str):
         return {"id": item_id, "error": f"line {number}: answer must be text"}
     g = grade(answer, refs, direction.split("-")[1])
-    return {
+    result: dict[str, object] = {
         "id": item_id,
         "verdict": g.verdict,
         "score": g.score,
         "errors": [e.to_dict() for e in g.errors],
     }
+    if g.unsure:
+        result["unsure"] = True  # "wrong" until the person or the tutor says otherwise
+    return result
 
 
 if __name__ == "__main__":

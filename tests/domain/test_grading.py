@@ -572,6 +572,7 @@ def test_to_dict_is_json_serialisable() -> None:
         "reference",
         "marks",
         "missing",
+        "unsure",
     }
     assert data["verdict"] == g.verdict and data["score"] == g.score
     assert data["errors"][0] == {"kind": "negation", "expected": "No", "got": None}
