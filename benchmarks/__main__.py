@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 
 AREAS = {
     "core": "benchmarks.core",
+    "grading": "benchmarks.grading",
     "app": "benchmarks.app",
     "documents": "benchmarks.documents",
     "sync": "benchmarks.sync",
