@@ -13,18 +13,23 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-run: $(STAMP)
+# Word frequencies from wordfreq, built once (build output, not committed).
+WORDS := resources/words/es.tsv resources/words/en.tsv
+$(WORDS) &: packaging/build_words.py $(STAMP)
+	$(PY) packaging/build_words.py
+
+run: $(STAMP) $(WORDS)
 	$(VENV)/bin/aidioma $(ARGS)
 
 # pytest exits 5 when it collects no tests; that is not a failure of the suite.
-test: $(STAMP)
+test: $(STAMP) $(WORDS)
 	$(VENV)/bin/ruff check .
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
-screenshots: $(STAMP)
+screenshots: $(STAMP) $(WORDS)
 	AIDIOMA_SCREENSHOTS=docs/screenshots QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/ui/test_screenshots.py
 
-bench: $(STAMP)
+bench: $(STAMP) $(WORDS)
 	$(PY) -m benchmarks $(AREA) --json
 
 lock:

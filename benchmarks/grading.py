@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aidioma_desktop.domain.grading import Grade, grade
+from aidioma_desktop.services.words import zipf
 
 SET_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "grading"
 HARD_CLASSES = ("reworded_right", "slip", "overlap_flip", "char_close_wrong")
@@ -62,7 +63,7 @@ def run_set(items: Iterable[dict[str, object]]) -> list[Outcome]:
         refs = item["references"]
         assert isinstance(refs, list)
         lang = str(item["direction"]).split("-")[1]
-        result = grade(str(item["answer"]), refs, lang)  # type: ignore[arg-type]
+        result = grade(str(item["answer"]), refs, lang, source=str(item["source"]), zipf=zipf)  # type: ignore[arg-type]
         outcomes.append(Outcome(item, result))
     return outcomes
 

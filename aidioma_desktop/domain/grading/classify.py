@@ -5,6 +5,8 @@ of verb forms that the feedback and the unsure rule name.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from .lexicon import (
@@ -12,16 +14,27 @@ from .lexicon import (
     _DETERMINER_SWAPS,
     _EN_LEMMAS,
     _EN_PAST,
+    _ES_DEGREE,
+    _ES_DIACRITIC,
     _ES_ENDINGS,
+    _ES_JUDGED_VERBS,
     _ES_LEMMAS,
     _ES_PAST_IRREGULAR,
     _ES_PRESENT_IRREGULAR,
+    _ES_SELF_VERBS,
     _ES_TENSE_ENDINGS,
     _ES_VERB_ONLY,
+    _FIELDS,
     _NEGATIONS,
+    _SAME,
+    _TU_USTED,
     _fold,
 )
 from .tokens import _Tok
+from .types import Zipf
+
+# A word at least this common (about once in two million words) is a real word, not a typo.
+_REAL_WORD_ZIPF = 3.3
 
 
 def _damerau(a: str, b: str, limit: int) -> int:
@@ -138,7 +151,7 @@ def _determiner_swap(r: str, a: str, lang: str) -> bool:
 
 def _classify(r: _Tok, a: _Tok, lang: str, verb_context: bool) -> str:
     """Kind of difference between reference token r and answer token a."""
-    if r.alts & a.alts:
+    if r.alts & a.alts or _same_meaning(r.fold, a.fold, lang):
         return "ok"
     if r.fold == a.fold:
         return "missing_accent"
@@ -150,6 +163,8 @@ def _classify(r: _Tok, a: _Tok, lang: str, verb_context: bool) -> str:
             return "misspelling"  # "Nuca" for "Nunca"
         return "negation"
     if _determiner_swap(r.key, a.key, lang):
+        if lang == "es" and a.key in _ES_ARTICLES:
+            return "ok"  # Spanish says "olvidé el cargador" of one's own charger
         return "determiner"
     groups = _AGREEMENT.get(lang, {})
     gr, ga = groups.get(r.key), groups.get(a.key)
@@ -236,3 +251,147 @@ def _tense(word: str, lang: str) -> str | None:
 def _negation_typo(negation: str, word: str) -> bool:
     """'nuca' for 'nunca', 'nothng' for 'nothing': a slip, not a lost negation."""
     return len(negation) >= 4 and len(word) >= 3 and _damerau(negation, word, 1) <= 1
+
+
+# British -> American spellings, as (ending, replacement) on words of 5 letters or more.
+_EN_SPELLINGS = (
+    ("ourite", "orite"),
+    ("ours", "ors"),
+    ("our", "or"),
+    ("ise", "ize"),
+    ("ised", "ized"),
+    ("ising", "izing"),
+    ("isation", "ization"),
+    ("yse", "yze"),
+    ("tre", "ter"),
+    ("tres", "ters"),
+    ("elled", "eled"),
+    ("elling", "eling"),
+    ("ogue", "og"),
+)
+
+
+def _american(word: str) -> str:
+    if word == "grey":
+        return "gray"
+    if len(word) >= 5:
+        for ending, american in _EN_SPELLINGS:
+            if word.endswith(ending):
+                return word[: -len(ending)] + american
+    return word
+
+
+_ES_ARTICLES = frozenset(("el", "la", "los", "las"))
+
+
+def _same_meaning(r: str, a: str, lang: str) -> bool:
+    """Regional words and spellings a teacher accepts ("coche"/"carro", "colour"/"color")."""
+    if a in _SAME.get(lang, {}).get(r, ()):
+        return True
+    return lang == "en" and r != a and _american(r) == _american(a)
+
+
+def _accent_changes_word(expected: str, got: str, lang: str, zipf: Zipf | None) -> str | None:
+    """Whether a missing or wrong accent makes another word or verb form, and which: "verb"
+    (`hablo` for `habló`, `hable` for `hablé`, `hablara` for `hablará`), "word" (`el` for
+    `él`, `tu` for `tú`); None for a slip (`esta` for `está`, `dias` for `días`)."""
+    if lang != "es" or expected == got:
+        return None
+    folded = _fold(expected)
+    if folded in _ES_DIACRITIC:
+        return "word"
+    if "ñ" in expected and got == expected.replace("ñ", "n"):
+        return "word" if _real_word(got, lang, zipf) else None  # "anos" for "años"
+    if got.endswith(("ó", "é")) and folded == expected and len(got) >= 4:
+        expected, got = got, expected  # "tomó" for "tomo": the same test the other way
+        folded = _fold(expected)
+    if got != folded:
+        return None  # an accent in another place or of another kind: no other form
+    if expected.endswith(("rá", "rás", "rán")) and len(expected) > 4:
+        return "verb"  # the future for the past subjunctive
+    if expected.endswith(("ó", "é")) and len(expected) >= 4:
+        stem = folded[:-2] if folded.endswith("io") else folded[:-1]
+        infinitives = (stem + "ar", stem + "er", stem + "ir")
+        if zipf is not None and any(zipf(v, "es") >= 2.5 for v in infinitives):
+            return "verb"  # preterite for the present or the subjunctive
+    return None
+
+
+def _real_word(word: str, lang: str, zipf: Zipf | None) -> bool:
+    """A common word of the language (so a one-letter change that makes it is no typo)."""
+    return zipf is not None and zipf(word, lang) >= _REAL_WORD_ZIPF
+
+
+def _tense_changes(r: str, a: str, lang: str) -> bool:
+    """Two verbs of other tenses ("woke" for "get"): no synonym, whatever the words."""
+    if lang == "en":
+        past_r = r in _EN_PAST or (r.endswith("ed") and len(r) > 4)
+        past_a = a in _EN_PAST or (a.endswith("ed") and len(a) > 4)
+        verbs = all(w in _EN_LEMMAS or w.endswith("ed") for w in (r, a))
+        return past_r != past_a and verbs
+    tense_r, tense_a = _tense(r, lang), _tense(a, lang)
+    if tense_r is None or tense_a is None or tense_r == tense_a:
+        return False
+    if _ES_LEMMAS.get(_fold(r), frozenset()) & _ES_LEMMAS.get(_fold(a), frozenset()):
+        return True  # two forms of one verb: "acuesto" for "acosté"
+    endings = [_es_stem(_fold(w))[1] for w in (r, a)]
+    marked = any(w.endswith(("é", "ó", "aron", "ieron", "aba", "ía")) for w in (r, a))
+    return marked or all(e in _ES_VERB_ONLY for e in endings)
+
+
+def _judged_verbs(r: str, a: str) -> bool:
+    """Ser for estar, tener for ser ("¿Cuántos años es?"): a choice of verb the grader judges."""
+    lemmas_r, lemmas_a = _ES_LEMMAS.get(r, frozenset()), _ES_LEMMAS.get(a, frozenset())
+    return bool(lemmas_r & _ES_JUDGED_VERBS and lemmas_a & _ES_JUDGED_VERBS) and not (
+        lemmas_r & lemmas_a
+    )
+
+
+def _same_field(r: str, a: str, lang: str) -> bool:
+    """Another thing of the same kind ("niece" for "nephew", "gato" for "perro")."""
+    fields = _FIELDS.get(lang, {})
+    r, a = r.split("'")[0], a.split("'")[0]  # "morning's" for "afternoon's"
+    field_r = fields.get(r, fields.get(r[:-1] if r.endswith("s") else r))
+    field_a = fields.get(a, fields.get(a[:-1] if a.endswith("s") else a))
+    return field_r is not None and field_r == field_a and r != a and not _same_meaning(r, a, lang)
+
+
+def _formality(r: str, a: str) -> bool:
+    """Tú for usted or usted for tú: "te"/"le", "tus"/"sus", "sales"/"sale", "abre"/"abra",
+    "avísame"/"avíseme" (accent-folded)."""
+    if a in _TU_USTED.get(r, ()) or r in _TU_USTED.get(a, ()):
+        return True
+    # The second person's -s: "sales"/"sale", "estás"/"está".
+    return len(min(r, a, key=len)) >= 2 and (r == a + "s" or a == r + "s")
+
+
+def _imperative_formality(r: str, a: str, first: bool) -> bool:
+    """The tú and usted commands: "abre"/"abra", "perdona"/"perdone", "avísame"/"avíseme"
+    (one a/e at the end of the verb; a command starts the sentence or carries its pronoun)."""
+    verb_r, verb_a = _ES_ENCLITIC.sub("", r), _ES_ENCLITIC.sub("", a)
+    if not (first or verb_r != r) or len(verb_r) != len(verb_a) or len(verb_r) < 3:
+        return False
+    return verb_r[:-1] == verb_a[:-1] and {verb_r[-1], verb_a[-1]} == {"a", "e"}
+
+
+_ES_ENCLITIC = re.compile(r"(?:me|te|se|nos|lo|la|le|los|las|les){1,2}$")
+
+
+def _open_gender(ref: Sequence[_Tok], ri: int, a: str, persons: frozenset[str]) -> bool:
+    """ "Contenta" for "contento" after "estoy" (or "estás", "estamos"): the speaker's or the
+    listener's gender, which an English source leaves open."""
+    r = ref[ri].fold
+    pairs = {r[-1:] + a[-1:], r[-2:] + a[-2:]}
+    if r[:-1] != a[:-1] and r[:-2] != a[:-2]:
+        return False
+    if not pairs & {"oa", "ao", "osas", "asos"}:
+        return False
+    i = ri - 1
+    while i >= 0 and ref[i].fold in _ES_DEGREE:
+        i -= 1
+    if i < 0:
+        return False
+    verb = ref[i].fold
+    if i > 0 and ref[i - 1].fold == "me" and verb.startswith("sient"):
+        verb = "siento" if verb == "siento" else verb
+    return any(verb in _ES_SELF_VERBS[p] for p in persons)

@@ -42,6 +42,14 @@ def _describe(err: GradeError, same_kind: Sequence[GradeError], kind: str, lang:
         return f"Check the accent: '{exp}', not '{got}'."
     if kind == "misspelling":
         return f"Check the spelling: '{exp}', not '{got}'."
+    if kind == "accent_verb":
+        return f"Mind the accent: '{got}' is another form of the verb; the sentence needs '{exp}'."
+    if kind == "accent_word":
+        return (
+            f"Mind the accent: '{got}' and '{exp}' are different words; the sentence needs '{exp}'."
+        )
+    if kind == "real_word":
+        return f"'{got}' is another word; the sentence needs '{exp}'."
     if kind == "agreement":
         if not exp:
             return f"'{got}' doesn't match the verb."
@@ -72,7 +80,10 @@ def _describe(err: GradeError, same_kind: Sequence[GradeError], kind: str, lang:
 
 
 _PRIORITY = (
+    "accent_verb",
     "verb_form",
+    "accent_word",
+    "real_word",
     "wrong_word",
     "missing_word",
     "agreement",
@@ -100,7 +111,10 @@ def _feedback(
     tail = [f"Your answer is very long, so only the first {MAX_TOKENS} words count."]
     if not truncated:
         tail = []
-    notes = [e for e in errors if e.kind in _COSMETIC]
+    # The missing ¿ or ¡ first: it is a slip, a capital letter only a note.
+    notes = sorted(
+        (e for e in errors if e.kind in _COSMETIC), key=lambda e: e.kind != "punctuation"
+    )
     substantive = [(e, k) for e, k in zip(errors, kinds, strict=True) if e.kind not in _COSMETIC]
     if verdict == "correct" or not substantive:
         if notes and not truncated:

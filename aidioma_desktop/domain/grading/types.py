@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -27,6 +28,9 @@ MarkStatus = Literal["ok", "minor", "wrong", "extra"]
 
 
 MAX_TOKENS = 200
+# How common a word is in a language: zipf(word, lang), 0 for an unknown word (the app's word
+# data, services/words.py). The grader is pure: the caller passes it in.
+Zipf = Callable[[str, str], float]
 
 
 @dataclass(frozen=True, slots=True)
