@@ -20,8 +20,9 @@ from .domain.errors import AppError
 from .domain.events import LEVELS
 from .domain.grading import Grade, grade
 from .domain.review import RATING_NAMES
+from .services import words
 from .services.export import export_profile
-from .services.practice import PracticeError, PracticeService
+from .services.practice import PracticeError, PracticeResult, PracticeService
 from .services.review import ReviewService
 from .services.session import Learner, LoginError, SessionService
 from .services.stats import StatsService
@@ -268,6 +269,8 @@ def cmd_practice(learner: Learner, args: argparse.Namespace) -> int:
     print(out.dim("Type your translation and press Enter.  ? = hint   s = skip   q = stop"))
     done = skipped = hints_total = 0
     scores: list[int] = []
+    # An unsure result the person may still accept: `r` at the next prompt ("I was right").
+    unsure: PracticeResult | None = None
     while done < max(1, args.count):
         item = practice.next_item(level, args.category, args.direction)
         if item is None:
@@ -286,6 +289,11 @@ def cmd_practice(learner: Learner, args: argparse.Namespace) -> int:
         while True:
             answer = _ask("> ")
             command = answer.strip().lower()
+            if command == "r" and unsure is not None:
+                scores[-1] = _i_was_right(practice, unsure, out)
+                unsure = None
+                continue
+            unsure = None
             if command == "q":
                 _round_summary(scores, skipped, hints_total, out)
                 return 0
@@ -318,12 +326,24 @@ def cmd_practice(learner: Learner, args: argparse.Namespace) -> int:
                 else ""
             )
             print(out.dim(f"Comes back {result.next_due}{note}."))
+            if result.unsure:
+                print(out.dim("If you were right, type r at the next prompt."))
+                unsure = result
             scores.append(result.grade.score)
             hints_total += hints_used
             done += 1
             break
+    if unsure is not None and _ask("r = I was right, Enter = finish > ").strip().lower() == "r":
+        scores[-1] = _i_was_right(practice, unsure, out)
     _round_summary(scores, skipped, hints_total, out)
     return 0
+
+
+def _i_was_right(practice: PracticeService, result: PracticeResult, out: Style) -> int:
+    """Record that an unsure answer was right; its score as it now counts."""
+    counted = practice.accept_answer(result)
+    print(out.green("Counted as correct. This answer is accepted from now on."))
+    return counted.score
 
 
 def _show_result(g: Grade, out: Style) -> None:
@@ -332,7 +352,11 @@ def _show_result(g: Grade, out: Style) -> None:
         "almost": out.yellow("≈ Almost"),
         "wrong": out.red("✗ Not quite"),
     }
-    print(f"{label[g.verdict]} · {g.score}/100" + (f"  {g.feedback}" if g.feedback else ""))
+    if g.unsure:  # a rewording the grader cannot judge: not "wrong" in so many words
+        unsure = "? Not one of the answers I know; it may still be right."
+        print(f"{out.yellow(unsure)} · {g.score}/100")
+    else:
+        print(f"{label[g.verdict]} · {g.score}/100" + (f"  {g.feedback}" if g.feedback else ""))
     if g.verdict != "correct" or any(m.status != "ok" for m in g.marks):
         paint = {"ok": str, "minor": out.yellow, "wrong": out.red, "extra": out.red}
         marked = " ".join(
@@ -671,7 +695,14 @@ def _grade_line(line: str, number: int) -> dict[str, object]:
         }
     if not isinstance(answer, str):
         return {"id": item_id, "error": f"line {number}: answer must be text"}
-    g = grade(answer, refs, direction.split("-")[1])
+    source = item.get("source")
+    g = grade(
+        answer,
+        refs,
+        direction.split("-")[1],
+        source=source if isinstance(source, str) else None,
+        zipf=words.zipf,
+    )
     result: dict[str, object] = {
         "id": item_id,
         "verdict": g.verdict,

@@ -7,16 +7,21 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from select import select as wait_readable
 
 import pytest
 from sqlalchemy import func, select
 
+from aidioma_desktop.services.clock import ManualClock
+from aidioma_desktop.services.content import sentence_from_item
+from aidioma_desktop.services.practice import PracticeItem, PracticeService
+from aidioma_desktop.services.session import SessionService
 from aidioma_desktop.store.paths import AppPaths
 from sync_server.crud import events, tokens
 from sync_server.protocol import MAX_PUSH_EVENTS
-from tests.conftest import long_history
+from tests.conftest import HOUR, long_history
 from tests.live_server import LiveServer
 
 PASSWORD = "a long family password"
@@ -62,6 +67,54 @@ def test_a_practice_round_in_the_terminal(data: Path):
     assert "Round done: 1 sentence, average score" in out and "1 hint, 1 skipped." in out
     stats = json.loads(aidioma(data, "stats", "--json").stdout)
     assert stats["done_today"] == 1 and stats["streak"] == 1 and stats["today_done"]
+
+
+def comes_first(data: Path, content_id: str) -> None:
+    """Make `content_id` the sentence `aidioma practice` serves first: a card due now."""
+    service = SessionService(AppPaths.resolve(data), ManualClock(int(time.time() * 1000) - HOUR))
+    learner = service.login("Ana")
+    practice = PracticeService(learner)
+    item = PracticeItem(sentence_from_item(learner.db.content(content_id)), "es-en")
+    practice.submit(item, "banana")  # wrong: due again a minute later
+    service.logout(learner)
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_r_after_an_unsure_answer_says_i_was_right(data: Path, tmp_path: Path, count: int):
+    comes_first(data, "daily_life.001")  # Me levanto a las siete todos los días.
+    answers = "I arise at seven every day.\n" + "r\n" + "q\n"
+    done = aidioma(data, "practice", "--count", str(count), stdin=answers)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Me levanto a las siete todos los días." in out
+    assert "Not one of the answers I know; it may still be right." in out
+    assert "If you were right, type r" in out
+    assert "Counted as correct. This answer is accepted from now on." in out
+    assert "Round done: 1 sentence, average score 100." in out
+
+    target = tmp_path / "ana.json"
+    assert aidioma(data, "export", "-o", str(target)).returncode == 0
+    events = json.loads(target.read_text(encoding="utf-8"))["events"]
+    attempt, accepted = events[-2:]
+    assert (attempt["kind"], attempt["payload"]["verdict"]) == ("practice.attempted", "wrong")
+    assert accepted["kind"] == "answer.accepted"
+    assert accepted["payload"] == {
+        "content_id": "daily_life.001",
+        "direction": "es-en",
+        "answer": "I arise at seven every day.",
+        "attempt_id": attempt["id"],
+    }
+    # The answer is one the grader knows from now on.
+    comes_first(data, "daily_life.001")
+    again = aidioma(data, "practice", "--count", "1", stdin="I arise at seven every day.\n")
+    assert "✓ Correct · 100/100" in again.stdout and "may still be right" not in again.stdout
+
+
+def test_r_is_an_answer_like_any_other_when_nothing_is_unsure(data: Path):
+    comes_first(data, "daily_life.001")
+    done = aidioma(data, "practice", "--count", "1", stdin="r\n")
+    assert done.returncode == 0, done.stderr
+    assert "Not quite" in done.stdout and "Counted as correct" not in done.stdout
 
 
 def test_review_in_the_terminal(data: Path):

@@ -185,6 +185,7 @@ class PayloadSpec:
 _CONTENT_ID = text(120, 1)
 _DURATION = integer(0, 24 * 3600 * 1000)
 _RETENTION = number(0.7, 0.99)
+_EVENT_ID = text(36, 36)  # another event's id (a UUID), e.g. the attempt an answer.accepted settles
 
 # Settings that sync between a person's devices (last writer by HLC wins).
 SETTINGS: dict[str, tuple[Check, Any]] = {
@@ -266,6 +267,25 @@ SPECS: dict[str, PayloadSpec] = {
             "duration_ms": _DURATION,
             "cost": number(0, 1_000_000),
         }
+    ),
+    # "I was right": the person accepts an answer the grader did not know (projections.py: it
+    # counts as correct from then on, and settles the attempt `attempt_id` as correct).
+    "answer.accepted": PayloadSpec(
+        required={
+            "content_id": _CONTENT_ID,
+            "direction": choice(*DIRECTIONS),
+            "answer": text(MAX_ANSWER_CHARS, 1),
+        },
+        optional={"attempt_id": _EVENT_ID},
+    ),
+    # An acceptance undone (a mistaken press): events are never edited, so a new one says so.
+    "answer.unaccepted": PayloadSpec(
+        required={
+            "content_id": _CONTENT_ID,
+            "direction": choice(*DIRECTIONS),
+            "answer": text(MAX_ANSWER_CHARS, 1),
+        },
+        optional={"attempt_id": _EVENT_ID},
     ),
     # The value is checked by its setting's own rule (SETTINGS), once the key is known.
     # `initial`: a value a profile was created with, not a change the person made (see

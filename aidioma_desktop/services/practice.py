@@ -1,8 +1,15 @@
-"""Translation practice: pick a sentence, give hints, grade the answer, record the attempt."""
+"""Translation practice: pick a sentence, give hints, grade the answer, record the attempt.
+
+The offline grader cannot judge every rewording: a "wrong" made only of words it does not know
+is `unsure`, and the person may say "I was right" (`accept_answer`; the AI tutor will call it
+too). The attempt then counts as correct, and so does that answer of that sentence from then
+on, on every device of the person: both are events (answer.accepted), folded by projections.py.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..domain import review
 from ..domain.content import Sentence, target_language
@@ -10,6 +17,7 @@ from ..domain.errors import AppError
 from ..domain.events import DIRECTIONS, MAX_ANSWER_CHARS
 from ..domain.grading import Grade, grade
 from ..domain.projections import Progress
+from . import words
 from .content import sentence_from_item
 from .session import Learner
 
@@ -43,7 +51,22 @@ class PracticeResult:
     hints_used: int
     progress: Progress
     next_due: str  # "in 3 d"
-    event_id: str
+    event_id: str  # the practice.attempted event: what an acceptance settles
+    answer: str  # as recorded
+    # "wrong" only by words the grader cannot judge (a possible synonym or rewording): the
+    # person may say "I was right" (PracticeService.accept_answer).
+    unsure: bool = False
+    accepted: bool = False  # the person said "I was right": the attempt counts as correct
+
+    @property
+    def verdict(self) -> str:
+        """How the attempt counts: the grader's verdict, or correct once accepted."""
+        return "correct" if self.accepted else self.grade.verdict
+
+    @property
+    def score(self) -> int:
+        """The attempt's score as it counts (100 once accepted, as projections.settlement)."""
+        return 100 if self.accepted else self.grade.score
 
 
 @dataclass
@@ -78,7 +101,10 @@ class PracticeService:
     def submit(
         self, item: PracticeItem, answer: str, hints_used: int = 0, duration_ms: int = 0
     ) -> PracticeResult:
-        """Grade the answer and record the attempt; it also counts as a review of the card."""
+        """Grade the answer and record the attempt; it also counts as a review of the card.
+
+        The answers the person accepted for this sentence and direction count as references:
+        one accepted once is correct from then on."""
         if not answer.strip():
             raise PracticeError("Type your translation first.")
         if len(answer) > MAX_ANSWER_CHARS:
@@ -86,7 +112,15 @@ class PracticeService:
                 f"That answer is {len(answer):,} characters long; a translation can be at most "
                 f"{MAX_ANSWER_CHARS:,}. Nothing was recorded."
             )
-        result = grade(answer, item.references, target_language(item.direction))
+        accepted = self.learner.db.accepted_answers(item.sentence.id, item.direction)
+        references = (*item.references, *(a for a in accepted if a not in item.references))
+        result = grade(
+            answer,
+            references,
+            target_language(item.direction),
+            source=item.prompt,  # false friends, an answer in the other language
+            zipf=words.zipf,  # real words from typos, a possible synonym from gibberish
+        )
         settings = self.learner.settings()
         event = self.learner.record(
             "practice.attempted",
@@ -112,4 +146,44 @@ class PracticeService:
             progress=progress,
             next_due="in " + review.interval_text(event.occurred_at, progress.due_ms),
             event_id=event.id,
+            answer=answer.strip(),
+            unsure=result.unsure,
+        )
+
+    def accept_answer(self, result: PracticeResult) -> PracticeResult:
+        """Record "I was right": the attempt counts as correct (score 100: its card, best and
+        average scores, the day's figures), and so does this answer of this sentence and
+        direction from now on, on every device of the person. The one entry point for the
+        person's button and for the AI tutor; returns the result as it now counts."""
+        if result.accepted or result.grade.verdict == "correct":
+            return result
+        self.learner.record("answer.accepted", self._acceptance(result))
+        return self._recounted(result, accepted=True)
+
+    def undo_accept(self, result: PracticeResult) -> PracticeResult:
+        """Take back an acceptance pressed by mistake: the attempt counts with its own verdict
+        again and the answer is no longer accepted. A new event (answer.unaccepted): events
+        are never edited."""
+        if not result.accepted:
+            return result
+        self.learner.record("answer.unaccepted", self._acceptance(result))
+        return self._recounted(result, accepted=False)
+
+    def _acceptance(self, result: PracticeResult) -> dict[str, Any]:
+        return {
+            "content_id": result.item.sentence.id,
+            "direction": result.item.direction,
+            "answer": result.answer,
+            "attempt_id": result.event_id,
+        }
+
+    def _recounted(self, result: PracticeResult, accepted: bool) -> PracticeResult:
+        progress = self.learner.db.progress(result.item.sentence.id)
+        assert progress is not None and progress.due_ms is not None
+        now = self.learner.clock.now_ms()
+        return replace(
+            result,
+            accepted=accepted,
+            progress=progress,
+            next_due="in " + review.interval_text(now, progress.due_ms),
         )

@@ -27,16 +27,24 @@ from ..domain.events import ORDER, SETTINGS, Event, StoredEvent
 from ..domain.hlc import HLC_GLOB
 from ..domain.learning_day import learning_day
 from ..domain.projections import (
+    ACCEPT_KINDS,
     CARD_KINDS,
+    CONTENT_KINDS,
     DAY_KINDS,
+    SETTLE_KINDS,
     DayStats,
     Progress,
     Projection,
+    Settlement,
+    accepted_key,
     is_initial,
     setting_wins,
+    settled_attempt,
+    settlement,
 )
-from .migrations import APPLICATION_ID, LATEST, MIGRATIONS
+from .migrations import APPLICATION_ID, LATEST, MIGRATIONS, REPROJECT
 from .models import (
+    AcceptedAnswerRow,
     ContentRow,
     DayStatsRow,
     DocumentRow,
@@ -49,6 +57,7 @@ from .models import (
     SessionContextRow,
     SessionRow,
     SettingRow,
+    SettledAttemptRow,
 )
 
 BUSY_TIMEOUT_MS = 5000
@@ -121,6 +130,15 @@ class ContentItem:
     data: dict[str, Any]
 
 
+class Resettled(NamedTuple):
+    """An attempt whose settlement changed: it counted as `before` says, now as `after`."""
+
+    content_id: str
+    attempt_id: str
+    before: Settlement | None
+    after: Settlement
+
+
 class OutboxBatch(NamedTuple):
     events: list[StoredEvent]
     positions: list[int]  # each one's place in the outbox: the next batch starts after one
@@ -167,7 +185,7 @@ def _event_rows(events: Sequence[Event]) -> list[tuple[Any, ...]]:
             e.tz_offset_min,
             e.v,
             to_json(e.payload).decode(),
-            e.payload.get("content_id") if e.kind in CARD_KINDS else None,
+            e.payload.get("content_id") if e.kind in CONTENT_KINDS else None,
         )
         for e in events
     ]
@@ -291,10 +309,20 @@ class ProfileDatabase:
         try:
             if version < schema:
                 db._migrate(version, schema)
+                kinds = [k for n in range(version + 1, schema + 1) for k in REPROJECT.get(n, ())]
+                if version and kinds and db._holds(kinds):
+                    db.rebuild_projections()
         except StoreError:
             engine.dispose()
             raise
         return db
+
+    @_guard
+    def _holds(self, kinds: Sequence[str]) -> bool:
+        """Whether any event of these kinds is stored."""
+        with self._session() as s:
+            found = s.scalar(select(EventRow.id).where(EventRow.kind.in_(kinds)).limit(1))
+            return found is not None
 
     @_guard
     def _migrate(self, version: int, target: int) -> None:
@@ -478,15 +506,30 @@ class ProfileDatabase:
         for e in new:
             if e.kind == "card.added":
                 self._apply_card_added(s, e)
+        # Settlements before the days and cards: new attempts count as they are settled, and
+        # attempts stored before count anew.
+        resettled = self._apply_settlements(s, [e for e in new if e.kind in SETTLE_KINDS])
+        self._apply_accepted(s, [e for e in new if e.kind in ACCEPT_KINDS])
         day_start = self._setting_value(s, "day_starts_at")
         if day_start != old_day_start:
             self._rebuild_days(s, day_start)
         else:
-            self._apply_days(s, [e for e in new if e.kind in DAY_KINDS], day_start)
-        return self._apply_cards(s, [e for e in new if e.kind in CARD_KINDS])
+            fresh = {e.id for e in new} if resettled else set()
+            self._apply_days(
+                s,
+                [e for e in new if e.kind in DAY_KINDS],
+                day_start,
+                [r for r in resettled if r.attempt_id not in fresh],
+            )
+        return self._apply_cards(
+            s, [e for e in new if e.kind in CARD_KINDS], {r.content_id for r in resettled}
+        )
 
-    def _apply_cards(self, s: Session, events: list[Event]) -> int:
-        by_card: dict[str, list[Event]] = {}
+    def _apply_cards(self, s: Session, events: list[Event], replay: set[str]) -> int:
+        """Fold new card events into their cards; the cards in `replay` (an attempt of theirs
+        was settled anew) and those an event lands before the last applied are replayed from
+        their own events."""
+        by_card: dict[str, list[Event]] = {cid: [] for cid in replay}
         for e in events:
             by_card.setdefault(e.payload["content_id"], []).append(e)
         # Plain rows to and from the driver: a sync's page touches hundreds of cards.
@@ -501,17 +544,20 @@ class ProfileDatabase:
                     tuple(chunk),
                 )
             )
+        settled = self._settlements(s, list(by_card))
         replayed = 0
         upserts = []
         for cid, card_events in by_card.items():
             row = rows.get(cid)
             progress = _progress_from_row(row) if row else Progress(cid)
-            if card_events[0].order_key < progress.last_key:
+            if cid in replay or card_events[0].order_key < progress.last_key:
                 replayed += 1
                 progress = Progress(cid)
                 card_events = self._card_events(s, cid)
+                if not card_events:
+                    continue  # its attempt has not arrived yet: no card so far
             for e in card_events:
-                progress.apply(e)
+                progress.apply(e, settled.get((cid, e.id)) if settled else None)
             values = _progress_values(progress)
             upserts.append(tuple(values[name] for name in _PROGRESS_FIELDS))
         if upserts:
@@ -526,22 +572,135 @@ class ProfileDatabase:
         ).scalars()
         return [e for e in map(_row_to_event, rows) if e.known and e.kind in CARD_KINDS]
 
-    def _apply_days(self, s: Session, events: list[Event], day_start: int) -> None:
-        if not events:
+    def _settlements(
+        self, s: Session, content_ids: Iterable[str]
+    ) -> dict[tuple[str, str], Settlement]:
+        """The settlements of these cards' attempts, by (content id, attempt id)."""
+        found: dict[tuple[str, str], Settlement] = {}
+        conn = s.connection()
+        for chunk in _chunks(list(content_ids)):
+            rows = conn.exec_driver_sql(
+                "SELECT content_id, attempt_id, verdict, score, hlc, event_id "
+                f"FROM settled_attempts WHERE content_id IN ({', '.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
+            for cid, aid, verdict, score, hlc, event_id in rows:
+                found[(cid, aid)] = Settlement((hlc, event_id), verdict, score)
+        return found
+
+    def _apply_settlements(self, s: Session, events: list[Event]) -> list[Resettled]:
+        """Each attempt takes the settlement of the latest event that settles it, stored or
+        new; returns the attempts whose settlement changed."""
+        winner: dict[tuple[str, str], Settlement] = {}
+        for e in events:
+            settled = settlement(e)
+            if settled is None:
+                continue
+            attempt = settled_attempt(e)
+            held = winner.get(attempt)
+            if held is None or held.key < settled.key:
+                winner[attempt] = settled
+        if not winner:
+            return []
+        stored = self._settlements(s, {cid for cid, _aid in winner})
+        changed = []
+        for (cid, aid), after in winner.items():
+            before = stored.get((cid, aid))
+            if before is not None and before.key >= after.key:
+                continue
+            s.merge(
+                SettledAttemptRow(
+                    content_id=cid,
+                    attempt_id=aid,
+                    verdict=after.verdict,
+                    score=after.score,
+                    hlc=after.key[0],
+                    event_id=after.key[1],
+                )
+            )
+            changed.append(Resettled(cid, aid, before, after))
+        s.flush()
+        return changed
+
+    def _apply_accepted(self, s: Session, events: list[Event]) -> None:
+        """Each accepted answer takes the latest event of it, stored or new."""
+        winner: dict[tuple[str, str, str], Event] = {}
+        for e in events:
+            key = accepted_key(e)
+            held = winner.get(key)
+            if held is None or held.order_key < e.order_key:
+                winner[key] = e
+        for (cid, direction, answer), e in winner.items():
+            row = s.get(AcceptedAnswerRow, (cid, direction, answer))
+            if row is not None and (row.hlc, row.event_id) >= e.order_key:
+                continue
+            s.merge(
+                AcceptedAnswerRow(
+                    content_id=cid,
+                    direction=direction,
+                    answer_key=answer,
+                    answer=e.payload["answer"],
+                    accepted=e.kind == "answer.accepted",
+                    hlc=e.hlc,
+                    event_id=e.id,
+                )
+            )
+        s.flush()
+
+    def _stored_attempts(self, s: Session, resettled: list[Resettled]) -> list[Event]:
+        """The stored attempts (known to this build) that these settlements are about."""
+        attempts = []
+        wanted = {(r.content_id, r.attempt_id) for r in resettled}
+        for chunk in _chunks([r.attempt_id for r in resettled]):
+            rows = s.execute(select(EventRow).where(EventRow.id.in_(chunk))).scalars()
+            attempts.extend(
+                e
+                for e in map(_row_to_event, rows)
+                if e.known
+                and e.kind == "practice.attempted"
+                and (e.payload["content_id"], e.id) in wanted
+            )
+        return attempts
+
+    def _apply_days(
+        self,
+        s: Session,
+        events: list[Event],
+        day_start: int,
+        resettled: Sequence[Resettled] = (),
+    ) -> None:
+        """Add new events to their days, and count anew the stored attempts in `resettled`."""
+        changes = {(r.content_id, r.attempt_id): r for r in resettled}
+        stored = self._stored_attempts(s, list(changes.values())) if changes else []
+        if not events and not stored:
             return
         by_day: dict[date, list[Event]] = {}
         for e in events:
             day = learning_day(e.occurred_at, e.tz_offset_min, day_start)
             by_day.setdefault(day, []).append(e)
+        again: dict[date, list[Event]] = {}
+        for e in stored:
+            day = learning_day(e.occurred_at, e.tz_offset_min, day_start)
+            again.setdefault(day, []).append(e)
+        practised = {e.payload["content_id"] for e in events if e.kind == "practice.attempted"}
+        settled = self._settlements(s, practised) if practised else {}
         stats: dict[date, DayStats] = {}
-        for chunk in _chunks([d.isoformat() for d in by_day]):
+        for chunk in _chunks([d.isoformat() for d in {*by_day, *again}]):
             rows = s.scalars(select(DayStatsRow).where(DayStatsRow.day.in_(chunk)))
             stats.update((d.day, d) for d in map(_day_from_row, rows))
             s.execute(delete(DayStatsRow).where(DayStatsRow.day.in_(chunk)))
         for day, day_events in by_day.items():
             day_stats = stats.setdefault(day, DayStats(day))
             for e in day_events:
-                day_stats.apply(e)
+                of_attempt = None
+                if settled and e.kind == "practice.attempted":
+                    of_attempt = settled.get((e.payload["content_id"], e.id))
+                day_stats.apply(e, of_attempt)
+        for day, day_attempts in again.items():
+            day_stats = stats.setdefault(day, DayStats(day))
+            for e in day_attempts:
+                change = changes[(e.payload["content_id"], e.id)]
+                day_stats.resettle(e.payload, change.before, change.after)
         s.execute(insert(DayStatsRow), [_day_values(d) for d in stats.values()])
 
     def _rebuild_days(self, s: Session, day_start: int) -> None:
@@ -602,6 +761,8 @@ class ProfileDatabase:
             s.execute(delete(ProgressRow))
             s.execute(delete(DayStatsRow))
             s.execute(delete(SettingRow))
+            s.execute(delete(SettledAttemptRow))
+            s.execute(delete(AcceptedAnswerRow))
             s.execute(delete(ContentRow).where(ContentRow.origin == "added"))
             if state.progress:
                 s.execute(
@@ -609,6 +770,37 @@ class ProfileDatabase:
                 )
             if state.days:
                 s.execute(insert(DayStatsRow), [_day_values(d) for d in state.days.values()])
+            if state.settled:
+                s.execute(
+                    insert(SettledAttemptRow),
+                    [
+                        {
+                            "content_id": cid,
+                            "attempt_id": aid,
+                            "verdict": st.verdict,
+                            "score": st.score,
+                            "hlc": st.key[0],
+                            "event_id": st.key[1],
+                        }
+                        for (cid, aid), st in state.settled.items()
+                    ],
+                )
+            if state.accepted:
+                s.execute(
+                    insert(AcceptedAnswerRow),
+                    [
+                        {
+                            "content_id": cid,
+                            "direction": direction,
+                            "answer_key": key,
+                            "answer": a.answer,
+                            "accepted": a.accepted,
+                            "hlc": a.key[0],
+                            "event_id": a.key[1],
+                        }
+                        for (cid, direction, key), a in state.accepted.items()
+                    ],
+                )
             for key, sv in state.settings.items():
                 s.add(
                     SettingRow(
@@ -672,6 +864,23 @@ class ProfileDatabase:
                 _progress_from_row(r)
                 for r in s.scalars(select(ProgressRow).order_by(ProgressRow.content_id))
             ]
+
+    @_guard
+    def accepted_answers(self, content_id: str, direction: str) -> list[str]:
+        """The answers the person accepted for this sentence and direction ("I was right"),
+        as they typed them, oldest first; those taken back are left out."""
+        with self._session() as s:
+            return list(
+                s.scalars(
+                    select(AcceptedAnswerRow.answer)
+                    .where(
+                        AcceptedAnswerRow.content_id == content_id,
+                        AcceptedAnswerRow.direction == direction,
+                        AcceptedAnswerRow.accepted.is_(True),
+                    )
+                    .order_by(AcceptedAnswerRow.hlc, AcceptedAnswerRow.event_id)
+                )
+            )
 
     @_guard
     def day_stats(self, first: date | None = None, last: date | None = None) -> list[DayStats]:

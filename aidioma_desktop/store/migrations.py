@@ -136,6 +136,38 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE settings ADD COLUMN initial INTEGER NOT NULL DEFAULT 0;
     """,
+    # 7: "I was right": answers the person accepted, and the attempts settled by it. Events of
+    # these kinds that an older build kept unread get their content id, as it stores a card's
+    # events (their projections are rebuilt after the upgrade: REPROJECT).
+    """
+    CREATE TABLE settled_attempts (
+        content_id TEXT NOT NULL,
+        attempt_id TEXT NOT NULL,
+        verdict TEXT,
+        score INTEGER,
+        hlc TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        PRIMARY KEY (content_id, attempt_id)
+    );
+    CREATE TABLE accepted_answers (
+        content_id TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        answer_key TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        accepted INTEGER NOT NULL,
+        hlc TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        PRIMARY KEY (content_id, direction, answer_key)
+    );
+    UPDATE events SET content_id = json_extract(payload, '$.content_id')
+    WHERE kind IN ('answer.accepted', 'answer.unaccepted')
+        AND json_type(payload, '$.content_id') = 'text';
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
+
+# Kinds that the build of a schema version is the first to project. An older build stored such
+# events from other devices unread; once the file is upgraded past that version, its projections
+# are rebuilt if it holds any, so that they count.
+REPROJECT: dict[int, tuple[str, ...]] = {7: ("answer.accepted", "answer.unaccepted")}

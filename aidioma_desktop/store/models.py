@@ -85,6 +85,32 @@ class DayStatsRow(Base):
     correct: Mapped[int]
 
 
+class SettledAttemptRow(Base):
+    """The latest event that settled a practice attempt (projections.Settlement)."""
+
+    __tablename__ = "settled_attempts"
+    content_id: Mapped[str] = mapped_column(primary_key=True)
+    attempt_id: Mapped[str] = mapped_column(primary_key=True)
+    verdict: Mapped[str | None]  # None: the attempt's own verdict and score stand
+    score: Mapped[int | None]
+    hlc: Mapped[str]
+    event_id: Mapped[str]
+
+
+class AcceptedAnswerRow(Base):
+    """An answer the person accepted for a sentence and direction, or took back (accepted 0):
+    the latest event of each (projections.answer_key) wins."""
+
+    __tablename__ = "accepted_answers"
+    content_id: Mapped[str] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(primary_key=True)
+    answer_key: Mapped[str] = mapped_column(primary_key=True)
+    answer: Mapped[str]  # as typed
+    accepted: Mapped[bool]
+    hlc: Mapped[str]
+    event_id: Mapped[str]
+
+
 class SettingRow(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(primary_key=True)

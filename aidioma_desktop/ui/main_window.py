@@ -113,6 +113,7 @@ class Shell(QWidget):
         if index == 1:
             practice = PracticePage(self.ctx, self.speaker)
             practice.graded.connect(self.sync.activity)
+            practice.settled.connect(self.sync.activity)
             return practice
         if index == 2:
             review = ReviewPage(self.ctx)

@@ -1,4 +1,8 @@
-"""Practice: translate a sentence, with hints, graded feedback, the accepted translation."""
+"""Practice: translate a sentence, with hints, graded feedback, the accepted translation.
+
+An answer the grader cannot judge (`PracticeResult.unsure`) is not called wrong: the page says
+so and offers "I was right", which records the acceptance (and "Undo", which takes it back).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ LEVELS = ("beginner", "intermediate", "advanced")
 
 class PracticePage(Page):
     graded = Signal(object)  # PracticeResult, once it is on screen
+    settled = Signal(object)  # PracticeResult, once "I was right" or its undo is recorded
     item_shown = Signal(object)  # PracticeItem, once it is on screen
 
     def __init__(self, ctx: Context, speaker: Speaker, parent: QWidget | None = None) -> None:
@@ -123,6 +128,26 @@ class PracticePage(Page):
         self.accepted = label("", wrap=True, name=self.tr("Accepted translation"))
         self.accepted.setTextFormat(Qt.TextFormat.RichText)
         fb.addWidget(self.accepted)
+        self.right_note = label("", "good", wrap=True, name=self.tr("Counted as correct"))
+        self.right_note.hide()
+        fb.addWidget(self.right_note)
+        settle_row = QHBoxLayout()
+        # Ctrl+R: free on every page and in the answer field (Ctrl+Z is the field's own undo,
+        # so Undo has no shortcut).
+        self.i_was_right = button(
+            self.tr("I was right"),
+            self.tr("I was right: count my answer as correct"),
+            shortcut="Ctrl+R",
+        )
+        self.i_was_right.clicked.connect(self.accept_answer)
+        self.i_was_right.hide()
+        self.undo = button(self.tr("Undo"), self.tr("Undo: count my answer as it was graded"))
+        self.undo.clicked.connect(self.undo_accept)
+        self.undo.hide()
+        settle_row.addWidget(self.i_was_right)
+        settle_row.addWidget(self.undo)
+        settle_row.addStretch(1)
+        fb.addLayout(settle_row)
         self.due_note = label("", "subtle", name=self.tr("When the sentence comes back"))
         fb.addWidget(self.due_note)
         self.feedback_card.hide()
@@ -159,6 +184,9 @@ class PracticePage(Page):
             if widget:
                 widget.deleteLater()
         self.feedback_card.hide()
+        self.i_was_right.hide()
+        self.undo.hide()
+        self.right_note.hide()
         self.error.hide()
         self.next.hide()
         self.check.show()
@@ -245,32 +273,56 @@ class PracticePage(Page):
 
     def _show_result(self, result: PracticeResult) -> None:
         self.result = result
-        self.scores.append(result.grade.score)
-        g = result.grade
-        text = {
-            "correct": self.tr("✓ Correct"),
-            "almost": self.tr("≈ Almost"),
-            "wrong": self.tr("✗ Not quite"),
-        }[g.verdict]
-        role = {"correct": "good", "almost": "almost", "wrong": "bad"}[g.verdict]
-        self.verdict.setText(f"{text}  ·  {g.score}/100")
-        self.verdict.setProperty("role", role)
-        self.verdict.style().polish(self.verdict)
-        self.feedback.setText(g.feedback)
-        self.marked.setText(self._marked_html(g))
-        self.marked.setVisible(g.verdict != "correct" or any(m.status != "ok" for m in g.marks))
-        self.accepted.setText(
-            self.tr("Accepted: %1").replace("%1", f"<b>{html.escape(g.reference)}</b>")
-        )
-        self.due_note.setText(
-            self.tr("This sentence comes back %1.").replace("%1", result.next_due)
-        )
+        self.scores.append(result.score)
+        self._show_verdict(result)
         self.feedback_card.show()
         self.answer.setReadOnly(True)
         self.check.hide()
         self.next.show()
         self.answer.setFocus()  # Enter again moves on to the next sentence
         self.hint_button.setEnabled(False)
+        self._show_round()
+        self.graded.emit(result)
+
+    def _show_verdict(self, result: PracticeResult) -> None:
+        """The feedback card's words for a result: as graded, unsure, or accepted as right."""
+        g = result.grade
+        if result.accepted:
+            text, role = self.tr("✓ Correct"), "good"
+        elif result.unsure:
+            text, role = self.tr("Not one of the answers I know; it may still be right"), "almost"
+        else:
+            text = {
+                "correct": self.tr("✓ Correct"),
+                "almost": self.tr("≈ Almost"),
+                "wrong": self.tr("✗ Not quite"),
+            }[g.verdict]
+            role = {"correct": "good", "almost": "almost", "wrong": "bad"}[g.verdict]
+        self.verdict.setText(f"{text}  ·  {result.score}/100")
+        self.verdict.setProperty("role", role)
+        self.verdict.style().polish(self.verdict)
+        # The grader's own words for an unsure answer are the verdict line's, untranslated.
+        self.feedback.setText("" if result.unsure else g.feedback)
+        self.feedback.setVisible(not result.unsure and bool(g.feedback))
+        self.marked.setText(self._marked_html(g))
+        self.marked.setVisible(
+            not result.accepted
+            and (g.verdict != "correct" or any(m.status != "ok" for m in g.marks))
+        )
+        self.accepted.setText(
+            self.tr("Accepted: %1").replace("%1", f"<b>{html.escape(g.reference)}</b>")
+        )
+        self.right_note.setText(self.tr("Counted as correct. This answer is accepted from now on."))
+        self.right_note.setVisible(result.accepted)
+        self.i_was_right.setVisible(result.unsure and not result.accepted)
+        self.i_was_right.setEnabled(True)
+        self.undo.setVisible(result.accepted)
+        self.undo.setEnabled(True)
+        self.due_note.setText(
+            self.tr("This sentence comes back %1.").replace("%1", result.next_due)
+        )
+
+    def _show_round(self) -> None:
         average = sum(self.scores) / len(self.scores)
         self.round.setText(
             count(
@@ -281,7 +333,42 @@ class PracticePage(Page):
             + f" · {self.tr('average')} {average:.0f}"
         )
         self.round.show()
-        self.graded.emit(result)
+
+    # ---- "I was right" -------------------------------------------------------------------
+
+    def accept_answer(self) -> None:
+        """Record that the unsure answer on screen was right (on the worker)."""
+        result = self.result
+        if result is None or not result.unsure or result.accepted:
+            return
+        self.i_was_right.setEnabled(False)
+        practice = self.ctx.practice
+        self.ctx.run(lambda: practice.accept_answer(result), self._show_settled, self._fail_settle)
+
+    def undo_accept(self) -> None:
+        """Take back "I was right" (a mistaken press): the answer counts as graded again."""
+        result = self.result
+        if result is None or not result.accepted:
+            return
+        self.undo.setEnabled(False)
+        practice = self.ctx.practice
+        self.ctx.run(lambda: practice.undo_accept(result), self._show_settled, self._fail_settle)
+
+    def _show_settled(self, result: PracticeResult) -> None:
+        if self.result is None or self.result.event_id != result.event_id:
+            return  # recorded; the page has moved on to another sentence since
+        self.result = result
+        self.scores[-1] = result.score
+        self.error.hide()
+        self._show_verdict(result)
+        self._show_round()
+        self.answer.setFocus()  # the pressed button may have gone: Enter still moves on
+        self.settled.emit(result)
+
+    def _fail_settle(self, error: BaseException) -> None:
+        self._fail_text(readable(error))
+        self.i_was_right.setEnabled(True)
+        self.undo.setEnabled(True)
 
     def _marked_html(self, g: Grade) -> str:
         styles = {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aidioma_desktop.services.practice import PracticeError, PracticeService
+from aidioma_desktop.services.content import sentence_from_item
+from aidioma_desktop.services.practice import PracticeError, PracticeItem, PracticeService
 from aidioma_desktop.services.stats import StatsService
 
 
@@ -65,3 +66,82 @@ def test_the_same_sentence_is_not_served_twice_in_a_row(learner):
     practice = PracticeService(learner)
     seen = [practice.next_item(level="advanced", category="food").sentence.id for _ in range(5)]
     assert len(set(seen)) == 5
+
+
+# ---- "Unsure is not wrong": the person says "I was right" ----------------------------------
+
+SENTENCE = "daily_life.001"  # Me levanto a las siete todos los días. / I get up at seven every day.
+REWORDED = "I arise at seven every day."  # a rewording the grader cannot judge: unsure
+
+
+def daily_life_item(learner) -> PracticeItem:
+    return PracticeItem(sentence_from_item(learner.db.content(SENTENCE)), "es-en")
+
+
+def today_stats(learner):
+    return StatsService(learner).dashboard().last_30[-1]
+
+
+def test_an_unsure_answer_counts_as_wrong_until_the_person_says_they_were_right(learner, clock):
+    practice = PracticeService(learner)
+    item = daily_life_item(learner)
+    unsure = practice.submit(item, REWORDED, duration_ms=9000)
+    assert unsure.grade.verdict == "wrong" and unsure.unsure and not unsure.accepted
+    assert (unsure.verdict, unsure.score) == ("wrong", unsure.grade.score)
+    assert unsure.progress.best_score == unsure.grade.score < 100
+    assert today_stats(learner).correct == 0
+
+    clock.advance(5_000)
+    right = practice.accept_answer(unsure)
+    assert right.accepted and (right.verdict, right.score) == ("correct", 100)
+    assert right.grade == unsure.grade and right.event_id == unsure.event_id
+    assert right.progress.attempts == 1  # the same attempt, now counted correct
+    assert right.progress.best_score == 100 and right.progress.average_score == 100
+    assert right.progress.due_ms > unsure.progress.due_ms  # Good, not Again, for FSRS
+    assert learner.db.progress(SENTENCE) == right.progress
+    stats = today_stats(learner)
+    assert (stats.attempts, stats.correct, stats.average_score) == (1, 1, 100)
+    accepted = learner.db.events()[-1]
+    assert accepted.kind == "answer.accepted"
+    assert accepted.payload == {
+        "content_id": SENTENCE,
+        "direction": "es-en",
+        "answer": REWORDED,
+        "attempt_id": unsure.event_id,
+    }
+    recorded = learner.db.event_count()
+    assert practice.accept_answer(right) == right  # a second press records nothing more
+    assert learner.db.event_count() == recorded
+
+    # From now on the answer is one the grader knows, however it is typed.
+    for again in (REWORDED, "i arise at seven every day"):
+        next_time = practice.submit(item, again)
+        assert (next_time.grade.verdict, next_time.grade.score) == ("correct", 100)
+        assert not next_time.unsure
+
+
+def test_undo_restores_the_attempt_and_forgets_the_answer(learner, clock):
+    practice = PracticeService(learner)
+    item = daily_life_item(learner)
+    unsure = practice.submit(item, REWORDED)
+    clock.advance(5_000)
+    right = practice.accept_answer(unsure)
+    undone = practice.undo_accept(right)
+    assert not undone.accepted and undone.verdict == "wrong" and undone.unsure
+    assert undone.progress == unsure.progress  # the card as the attempt alone made it
+    assert today_stats(learner).correct == 0
+    assert learner.db.accepted_answers(SENTENCE, "es-en") == []
+    assert learner.db.events()[-1].kind == "answer.unaccepted"
+    assert practice.submit(item, REWORDED).unsure  # unknown to the grader again
+    # A rebuild from the events alone gives the same state.
+    before = (learner.db.all_progress(), learner.db.day_stats())
+    learner.db.rebuild_projections()
+    assert (learner.db.all_progress(), learner.db.day_stats()) == before
+
+
+def test_an_accepted_answer_is_for_its_own_sentence_and_direction_only(learner):
+    practice = PracticeService(learner)
+    practice.accept_answer(practice.submit(daily_life_item(learner), REWORDED))
+    assert learner.db.accepted_answers(SENTENCE, "es-en") == [REWORDED]
+    assert learner.db.accepted_answers(SENTENCE, "en-es") == []
+    assert learner.db.accepted_answers("daily_life.002", "es-en") == []

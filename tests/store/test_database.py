@@ -14,6 +14,7 @@ import pytest
 from aidioma_desktop.domain.events import Event
 from aidioma_desktop.domain.hlc import Hlc
 from aidioma_desktop.domain.ids import uuid7
+from aidioma_desktop.domain.projections import Projection
 from aidioma_desktop.services.session import SessionService
 from aidioma_desktop.store.database import (
     DatabaseBusy,
@@ -21,6 +22,8 @@ from aidioma_desktop.store.database import (
     DatabaseTooNew,
     ProfileDatabase,
     StoreError,
+    _day_values,
+    _progress_values,
 )
 from aidioma_desktop.store.migrations import LATEST
 from aidioma_desktop.store.models import Base
@@ -83,6 +86,61 @@ def test_a_database_of_the_first_schema_version_is_upgraded_with_its_data(tmp_pa
     assert upgraded.documents() == []  # a table that arrived in version 2
     # version 3 brought sync: what was recorded before it waits in the outbox to be sent
     assert [e.id for e in upgraded.outbox(10).events] == [e.id for e in upgraded.events()]
+    upgraded.close()
+
+
+def test_acceptances_an_older_version_kept_unread_count_once_the_profile_is_upgraded(
+    tmp_path: Path,
+):
+    path = tmp_path / "old.aidioma"
+    ProfileDatabase.open(path, create=True, schema=6).close()
+    at = T0 + 60_000
+    attempt = Event(
+        uuid7(T0), "practice.attempted", Hlc(T0, 0, "dev").render(), "dev", T0, 0,
+        {"content_id": "daily_life.001", "direction": "es-en", "answer": "I arise at seven",
+         "score": 54, "verdict": "wrong", "hints_used": 0, "duration_ms": 9000,
+         "retention": 0.9, "fuzz": False},
+    )  # fmt: skip
+    accepted = Event(
+        uuid7(at), "answer.accepted", Hlc(at, 0, "other").render(), "other", at, 0,
+        {"content_id": "daily_life.001", "direction": "es-en", "answer": "I arise at seven",
+         "attempt_id": attempt.id},
+    )  # fmt: skip
+    # As version 6 stored them: the attempt projected, the acceptance (a kind it did not know,
+    # from another laptop) kept unread, without its content id.
+    with sqlite3.connect(path) as raw:
+        for e, content_id in ((attempt, "daily_life.001"), (accepted, None)):
+            raw.execute(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (e.id, e.kind, e.hlc, e.device_id, e.occurred_at, e.tz_offset_min, e.v,
+                 json.dumps(e.payload), content_id),
+            )  # fmt: skip
+        # and its projections, with the attempt counted wrong
+        state = Projection.rebuild([attempt])
+        for table, values in (
+            ("progress", _progress_values(state.progress["daily_life.001"])),
+            ("day_stats", _day_values(next(iter(state.days.values())))),
+        ):
+            marks = ", ".join("?" * len(values))
+            raw.execute(
+                f"INSERT INTO {table} ({', '.join(values)}) VALUES ({marks})",
+                tuple(values.values()),
+            )
+    raw.close()
+    old = ProfileDatabase.open(path, schema=6)
+    assert old.progress("daily_life.001").best_score == 54
+    old.close()
+
+    upgraded = ProfileDatabase.open(path)
+    assert upgraded.schema_version == LATEST
+    assert upgraded.progress("daily_life.001").best_score == 100
+    assert upgraded.day_stats()[0].correct == 1
+    assert upgraded.accepted_answers("daily_life.001", "es-en") == ["I arise at seven"]
+    # Stored as a card's event now: a replay of the card finds it.
+    count = upgraded._engine.connect().exec_driver_sql(
+        "SELECT count(*) FROM events WHERE content_id = 'daily_life.001'"
+    )
+    assert count.scalar() == 2
     upgraded.close()
 
 

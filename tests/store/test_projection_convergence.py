@@ -7,6 +7,7 @@ from scratch, and both must equal the pure in-memory fold.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 import tempfile
 from pathlib import Path
@@ -33,13 +34,17 @@ action = st.one_of(
         st.integers(0, 3),
     ),
     st.tuples(st.just("card"), st.sampled_from(["user.a", "user.b"]), st.integers(0, 3)),
+    # "I was right" and its undo, of an attempt made before (see make_events)
+    st.tuples(st.sampled_from(["accept", "unaccept"]), st.sampled_from(CONTENT), st.integers(0, 7)),
 )
+# Spellings of answers: the first three are one accepted answer (answer_key), the last another.
+ANSWERS = ["I arise at seven.", "i  arise at SEVEN", "I arise at seven!", "I rise at seven"]
 step = st.tuples(st.sampled_from(["dev-a", "dev-b", "dev-c"]), st.integers(0, 40 * HOUR), action)
 
 
 def make_events(script: list) -> list[Event]:
     clocks = {d: Hlc(0, 0, d) for d in ("dev-a", "dev-b", "dev-c")}
-    events = []
+    events: list[Event] = []
     for device, offset, (kind, target, n) in sorted(script, key=lambda s: (s[0], s[1])):
         at = T0 + offset
         clocks[device] = clocks[device].tick(at)
@@ -74,6 +79,20 @@ def make_events(script: list) -> list[Event]:
             if n >= 2:  # as a profile was created with it: gives way to changes
                 payload["initial"] = True
             name = "setting.changed"
+        elif kind in ("accept", "unaccept"):
+            # Of an attempt of any device (its clock may be behind this one's), mostly of the
+            # same sentence; some name another sentence or none, and settle nothing.
+            attempts = [e for e in events if e.kind == "practice.attempted"]
+            attempt = attempts[-1 - n % len(attempts)] if attempts else None
+            same = attempt is not None and n < 6
+            payload = {
+                "content_id": attempt.payload["content_id"] if same else target,
+                "direction": "es-en" if n % 3 else "en-es",
+                "answer": ANSWERS[n % len(ANSWERS)],
+            }
+            if attempt is not None and n != 7:
+                payload["attempt_id"] = attempt.id
+            name = f"answer.{kind}ed"
         else:
             payload = {"content_id": target, "es": f"hola {n}", "en": f"hello {n}"}
             name = "card.added"
@@ -92,6 +111,11 @@ def snapshot(db: ProfileDatabase) -> dict:
         "days": [dataclasses.asdict(d) for d in db.day_stats()],
         "settings": db.settings(),
         "added": sorted((c.id, c.es) for c in (db.content(i) for i in ("user.a", "user.b")) if c),
+        "accepted": {
+            (cid, direction): db.accepted_answers(cid, direction)
+            for cid in CONTENT
+            for direction in ("es-en", "en-es")
+        },
     }
 
 
@@ -101,7 +125,22 @@ def pure_snapshot(state: Projection) -> dict:
         "days": [dataclasses.asdict(state.days[k]) for k in sorted(state.days)],
         "settings": {k: v.value for k, v in state.settings.items()},
         "added": sorted((k, v.payload["es"]) for k, v in state.added.items()),
+        "accepted": {
+            (cid, direction): pure_accepted(state, cid, direction)
+            for cid in CONTENT
+            for direction in ("es-en", "en-es")
+        },
     }
+
+
+def pure_accepted(state: Projection, content_id: str, direction: str) -> list[str]:
+    """As db.accepted_answers: the answers accepted now, as typed, oldest first."""
+    held = sorted(
+        (a.key, a.answer)
+        for (cid, way, _answer), a in state.accepted.items()
+        if (cid, way) == (content_id, direction) and a.accepted
+    )
+    return [answer for _key, answer in held]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -153,3 +192,35 @@ def test_a_change_beats_creation_values_and_the_first_creation_value_stands():
                 db.append([e])
             assert db.settings()["level"] == expected
             db.close()
+
+
+def test_a_settled_attempt_counts_the_same_in_every_order_of_arrival():
+    """An attempt, a review after it, "I was right" on another laptop, its undo and a second
+    acceptance: one at a time in every order, the card and the day equal a rebuild's."""
+    script = [
+        ("dev-a", 0, ("practice", "food.001", 30)),
+        ("dev-a", HOUR, ("review", "food.001", 3)),
+        ("dev-b", 2 * HOUR, ("accept", "food.001", 1)),
+        ("dev-b", 3 * HOUR, ("unaccept", "food.001", 1)),
+        ("dev-c", 4 * HOUR, ("accept", "food.001", 2)),
+    ]
+    events = make_events(script)
+    attempt = events[0]
+    assert all(e.payload.get("attempt_id") == attempt.id for e in events[2:])
+    for upto, (verdict, score) in [
+        (3, ("correct", 100)),
+        (4, ("wrong", 30)),
+        (5, ("correct", 100)),
+    ]:
+        expected = pure_snapshot(Projection.rebuild(events[:upto]))
+        assert expected["progress"][0]["best_score"] == score
+        assert expected["days"][0]["correct"] == (verdict == "correct")
+        for order in itertools.permutations(events[:upto]):
+            with tempfile.TemporaryDirectory() as folder:
+                db = ProfileDatabase.open(Path(folder) / "p.aidioma", create=True)
+                try:
+                    for e in order:
+                        db.append([e])
+                    assert snapshot(db) == expected, [e.kind for e in order]
+                finally:
+                    db.close()

@@ -76,6 +76,23 @@ class Device:
             },
         )
 
+    def accept(self, content_id: str, n: int) -> None:
+        """Say "I was right" (n even) or take it back (n odd) of the latest attempt of
+        `content_id` this device holds, with one of two spellings of one answer."""
+        attempts = [
+            e
+            for e in self.learner.db.events()
+            if e.kind == "practice.attempted" and e.payload["content_id"] == content_id
+        ]
+        payload = {
+            "content_id": content_id,
+            "direction": "es-en",
+            "answer": "I arise at seven." if n % 4 < 2 else "i arise at seven",
+        }
+        if attempts:
+            payload["attempt_id"] = attempts[-1].id
+        self.record("answer.unaccepted" if n % 2 else "answer.accepted", payload)
+
     def restart(self) -> None:
         """The app is killed and opened again: no logout, a new process state from the file."""
         self.sync.close()
@@ -93,7 +110,12 @@ class Device:
             "cards": sorted(
                 (c.id, c.es, c.en) for c in (db.content(i) for i in _added_ids(db)) if c is not None
             ),
+            "accepted": {cid: db.accepted_answers(cid, "es-en") for cid in _accepted_ids(db)},
         }
+
+
+def _accepted_ids(db: Any) -> list[str]:
+    return sorted({e.payload["content_id"] for e in db.events() if e.kind.startswith("answer.")})
 
 
 def _added_ids(db: Any) -> list[str]:

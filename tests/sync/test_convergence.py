@@ -40,6 +40,7 @@ learning = st.one_of(
     ),
     st.tuples(st.just("card"), st.sampled_from(["mine.a", "mine.b"]), st.integers(0, 3)),
     st.tuples(st.just("wait"), st.just(""), st.integers(1, 30 * HOUR)),
+    st.tuples(st.just("accept"), st.sampled_from(CONTENT), st.integers(0, 3)),
 )
 faults = st.tuples(
     st.sampled_from(["sync", "sync", "lost_answer", "killed", "replay", "toggle_offline"]),
@@ -70,6 +71,8 @@ def learn(device: Device, kind: str, target: str, n: int) -> None:
         )
     elif kind == "wait":
         device.clock.advance(n)
+    elif kind == "accept":
+        device.accept(target, n)
 
 
 def push_and_lose_answer(device: Device, server_url: str, username: str) -> None:

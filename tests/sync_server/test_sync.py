@@ -156,6 +156,39 @@ def test_every_stored_event_reads_back_with_the_domain_rules(api: Api) -> None:
     assert [Event.from_dict(event).to_dict()["id"] for event in pulled] == _ids(events)
 
 
+def test_acceptances_and_their_undoing_are_checked_and_passed_on(api: Api) -> None:
+    """An answer accepted ("I was right") and an acceptance undone: checked with the domain's
+    rules like every kind this server knows, stored and relayed to the other devices."""
+    token = api.register("ana")
+    attempt = make_event("laptop")
+    settles = {
+        "content_id": attempt["payload"]["content_id"],
+        "direction": "es-en",
+        "answer": "I arise at seven every day.",
+        "attempt_id": attempt["id"],
+    }
+    accepted = make_event("laptop", kind="answer.accepted", payload=settles)
+    undone = make_event("laptop", kind="answer.unaccepted", payload=settles)
+    outside_an_attempt = {k: v for k, v in settles.items() if k != "attempt_id"}
+    plain = make_event("laptop", kind="answer.accepted", payload=outside_an_attempt)
+    pushed = [attempt, accepted, undone, plain]
+    assert api.sync_ok(token, "laptop", events=pushed)["accepted"] == _ids(pushed)
+    pulled = api.pull_all(token, "desktop")[0]
+    assert pulled == pushed
+    assert all(Event.from_dict(event).known for event in pulled)
+
+    for change, field in [
+        ({"attempt_id": "not-an-id"}, "payload.attempt_id"),
+        ({"answer": ""}, "payload.answer"),
+        ({"direction": "es-fr"}, "payload.direction"),
+        ({"verdict": "correct"}, "payload.verdict"),  # not a field of an acceptance
+    ]:
+        bad = make_event("laptop", kind="answer.accepted", payload=settles | change)
+        answer = api.sync(token, "laptop", events=[bad])
+        assert answer.status_code == 422
+        assert answer.json()["error"]["message"].startswith(f"events[0].{field}:")
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

@@ -47,7 +47,8 @@ def test_a_practice_round_with_hints_right_and_wrong_answers(harness, qtbot, mak
     qtbot.keyClick(page.answer, Qt.Key.Key_Return)  # Enter again moves on
     harness.idle()
     assert page.result is None and page.answer.text() == ""
-    qtbot.keyClicks(page.answer, "banana split with chocolate")
+    # Wrong for sure: a made-up sentence may be a rewording the grader cannot judge (unsure).
+    qtbot.keyClicks(page.answer, "banana")
     qtbot.mouseClick(page.check, Qt.MouseButton.LeftButton)
     harness.idle()
     assert page.verdict.text().startswith("✗ Not quite")

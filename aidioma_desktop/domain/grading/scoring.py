@@ -547,18 +547,20 @@ def _doubt(
     if len(ref_words) < 2:  # "What do you do?": judge by all its words
         ref_words = {t.fold for t, optional in zip(ref, ctx.drop_ok, strict=True) if not optional}
     kept = len(ref_words & ans_folds) / len(ref_words) if ref_words else 1.0
+    small = function | _AUXILIARIES.get(lang, frozenset())  # "is", "the": no content kept
+    meaning = {w for w in ref_words if w not in small}
+    if len(meaning) >= 2 and not _shares_a_word(meaning, ans_folds):
+        return "about something else: no word of the sentence kept"
     related = sum(1 for k in substantive if k in _RELATED)
     reworded = sum(1 for _, aj in swaps if ans[aj].fold not in function) + len(added)
     if (
         (len(substantive) >= 3 or coverage < 0.6)
         and kept < 0.8
-        and (_shares_a_word(ref_words, ans_folds) or len(ref_words) <= 4)
         and reworded
         and 2 * related < len(substantive)
     ):
-        # A rewording (other words, one at least of the sentence's kept, or a short sentence
-        # said another way; not mostly the sentence's own words in wrong forms): whatever the
-        # differences, the grader cannot judge them.
+        # A rewording (other words, some of the sentence's kept; not mostly the sentence's
+        # own words in wrong forms): whatever the differences, the grader cannot judge them.
         return None
     if any(k in _SURE for k in kinds):
         return "another form or word"

@@ -13,6 +13,7 @@ import pytest
 from aidioma_desktop.domain.grading import MAX_TOKENS, GradeError, Mark, grade
 from aidioma_desktop.domain.grading.grader import UNSURE
 from aidioma_desktop.services import words
+from aidioma_desktop.services.content import ContentLibrary
 from benchmarks.grading import load
 from tests.domain.grading.conftest import assert_consistent, graded, kinds
 
@@ -450,3 +451,23 @@ def test_every_grade_of_the_labelled_set_can_be_shown() -> None:
         assert isinstance(refs, list)
         lang = str(item["direction"]).split("-")[1]
         assert_consistent(graded(str(item["answer"]), refs, lang, source=str(item["source"])))
+
+
+@pytest.mark.parametrize(
+    ("answer", "direction"),
+    [
+        ("banana split with chocolate", "es-en"),
+        ("The weather is nice today", "es-en"),
+        ("El gato duerme en el sofá", "en-es"),
+    ],
+)
+def test_an_answer_about_something_else_is_rarely_unsure(answer: str, direction: str) -> None:
+    """Typed into any of the 420 sentences, an answer about something else is "wrong" and,
+    nearly always, sure of it: "it may still be right" would teach a learner to distrust it."""
+    library = ContentLibrary.load()
+    lang = direction.split("-")[1]
+    unsure = sum(
+        graded(answer, s.references(direction), lang, source=s.source(direction)).unsure
+        for s in library.sentences.values()
+    )
+    assert unsure <= 0.05 * len(library.sentences), unsure
