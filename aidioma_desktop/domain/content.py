@@ -56,16 +56,36 @@ class Category:
 
 
 @dataclass(frozen=True, slots=True)
+class GuidedStep:
+    """One turn of a scripted scenario, for practice with no AI model.
+
+    `persona` is the persona's line in the language learned; `task` says what the learner should
+    answer, in either language ("en" / "es": shown in the learner's own); `accept` holds 1 to 3
+    good answers in the language learned, the most natural first; `goal` is the index into the
+    scenario's goals that this answer meets, or None.
+    """
+
+    persona: str
+    task: Mapping[str, str]
+    accept: tuple[str, ...]
+    goal: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     id: str
     name: Mapping[str, str]
     description: Mapping[str, str]
-    language: str
+    language: str  # the language learned: "es" (for English speakers) or "en" (Spanish speakers)
     category: str
-    difficulty_levels: tuple[str, ...]
-    goals: tuple[str, ...]
-    persona: Mapping[str, Any]
-    useful_phrases: tuple[Mapping[str, str], ...]
+    difficulty_levels: tuple[str, ...]  # the levels it suits best; it opens at every level
+    goals: tuple[Mapping[str, str], ...]  # each {"en": ..., "es": ...}
+    persona: Mapping[str, Any]  # name, role, personality, opening_line {level: line}
+    useful_phrases: tuple[Mapping[str, str], ...]  # each {"es": ..., "en": ...}
+    guided: tuple[GuidedStep, ...] = ()
+
+    def opening_line(self, level: str) -> str:
+        return self.persona["opening_line"][level]
 
 
 def target_language(direction: str) -> str:
@@ -122,32 +142,97 @@ def parse_category_file(data: Any, origin: str) -> tuple[Category, list[Sentence
     return Category(cid, title["en"], title["es"]), sentences
 
 
-def parse_scenarios(data: Any, origin: str) -> list[Scenario]:
+SCENARIO_LANGUAGES = ("es", "en")
+_BOTH = ("en", "es")
+
+
+def _bilingual(value: Any, where: str) -> dict[str, str]:
+    """An {"en": ..., "es": ...} text pair."""
+    if not isinstance(value, Mapping) or not all(
+        isinstance(value.get(k), str) and value[k].strip() for k in _BOTH
+    ):
+        raise ContentError(f"{where}: needs 'en' and 'es' text")
+    return {k: value[k] for k in _BOTH}
+
+
+def _bilingual_list(value: Any, where: str, low: int, high: int) -> tuple[dict[str, str], ...]:
+    if not isinstance(value, list) or not low <= len(value) <= high:
+        raise ContentError(f"{where}: must be a list of {low} to {high} items")
+    return tuple(_bilingual(v, f"{where}[{i + 1}]") for i, v in enumerate(value))
+
+
+def _persona(item: Any, where: str) -> dict[str, Any]:
+    persona = _need(item, "persona", where, dict)
+    where = f"{where}.persona"
+    for key in ("name", "role", "personality"):
+        _need(persona, key, where, str)
+    opening = _need(persona, "opening_line", where, dict)
+    if set(opening) != set(LEVELS):
+        raise ContentError(f"{where}.opening_line: needs one line for each of {', '.join(LEVELS)}")
+    for level in LEVELS:
+        _need(opening, level, f"{where}.opening_line", str)
+    return {**persona, "opening_line": {level: opening[level] for level in LEVELS}}
+
+
+def _guided(item: Any, where: str, goals: int) -> tuple[GuidedStep, ...]:
+    raw = item.get("guided") if isinstance(item, Mapping) else None
+    where = f"{where}.guided"
+    if not isinstance(raw, list) or not 5 <= len(raw) <= 7:
+        raise ContentError(f"{where}: must be a list of 5 to 7 steps")
+    steps = []
+    for i, data in enumerate(raw):
+        at = f"{where}[{i + 1}]"
+        persona = _need(data, "persona", at, str)
+        task = _bilingual(_need(data, "task", at, dict), f"{at}.task")
+        accept = _texts(data.get("accept"), f"{at}.accept", 1, 3)
+        if "goal" not in data:
+            raise ContentError(f"{at}: missing 'goal' (a goal's index, or null)")
+        goal = data["goal"]
+        if goal is not None and (
+            isinstance(goal, bool) or not isinstance(goal, int) or not 0 <= goal < goals
+        ):
+            raise ContentError(f"{at}.goal: must be null or a goal's index, 0 to {goals - 1}")
+        steps.append(GuidedStep(persona, task, accept, goal))
+    unmet = sorted(set(range(goals)) - {s.goal for s in steps})
+    if unmet:
+        raise ContentError(f"{where}: no step meets goal {', '.join(map(str, unmet))}")
+    return tuple(steps)
+
+
+def parse_scenarios(data: Any, origin: str, language: str | None = None) -> list[Scenario]:
+    """The scenarios of one file; `language`, if given, is the language every one must teach."""
     items = _need(data, "scenarios", origin, list)
-    scenarios = []
+    scenarios: list[Scenario] = []
     for i, item in enumerate(items):
         where = f"{origin} scenario {i + 1}"
         sid = _need(item, "id", where, str)
         where = f"{where} '{sid}'"
+        if any(s.id == sid for s in scenarios):
+            raise ContentError(f"{where}: id '{sid}' is used twice")
+        lang = _need(item, "language", where, str)
+        if lang not in SCENARIO_LANGUAGES or (language and lang != language):
+            expected = language or " or ".join(SCENARIO_LANGUAGES)
+            raise ContentError(f"{where}.language: must be {expected}")
         levels = _texts(item.get("difficulty_levels"), f"{where}.difficulty_levels", 1, 3)
         if any(level not in LEVELS for level in levels):
             raise ContentError(f"{where}.difficulty_levels: use {', '.join(LEVELS)}")
-        persona = _need(item, "persona", where, dict)
-        opening = _need(persona, "opening_line", f"{where}.persona", dict)
-        if set(opening) != set(levels):
-            raise ContentError(f"{where}.persona.opening_line: needs one line per difficulty level")
-        phrases = _need(item, "useful_phrases", where, list)
+        goals = _bilingual_list(item.get("goals"), f"{where}.goals", 3, 5)
         scenarios.append(
             Scenario(
                 id=sid,
-                name=_need(item, "name", where, dict),
-                description=_need(item, "description", where, dict),
-                language=_need(item, "language", where, str),
+                name=_bilingual(_need(item, "name", where, dict), f"{where}.name"),
+                description=_bilingual(
+                    _need(item, "description", where, dict), f"{where}.description"
+                ),
+                language=lang,
                 category=_need(item, "category", where, str),
                 difficulty_levels=levels,
-                goals=_texts(item.get("goals"), f"{where}.goals", 3, 5),
-                persona=persona,
-                useful_phrases=tuple(phrases),
+                goals=goals,
+                persona=_persona(item, where),
+                useful_phrases=_bilingual_list(
+                    item.get("useful_phrases"), f"{where}.useful_phrases", 3, 8
+                ),
+                guided=_guided(item, where, len(goals)),
             )
         )
     return scenarios

@@ -19,12 +19,17 @@ from ..domain.content import (
 from ..store.database import ContentItem
 from ..store.paths import resources_dir
 
+# The scenario files, by the language learned: Spanish for English speakers, English for
+# Spanish speakers (the same scenario ids in both).
+SCENARIO_FILES = {"es": "scenarios.json", "en": "scenarios_en.json"}
+
 
 @dataclass
 class ContentLibrary:
     categories: dict[str, Category] = field(default_factory=dict)
     sentences: dict[str, Sentence] = field(default_factory=dict)
-    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    scenarios: dict[str, Scenario] = field(default_factory=dict)  # for learners of Spanish
+    scenario_sets: dict[str, dict[str, Scenario]] = field(default_factory=dict)  # by language
     problems: list[str] = field(default_factory=list)  # files skipped, with the reason
     digest: str = ""
 
@@ -51,16 +56,26 @@ class ContentLibrary:
             hasher.update(raw)
             library.categories[category.id] = category
             library.sentences.update((s.id, s) for s in sentences)
-        scenario_file = root / "content" / "scenarios.json"
-        try:
-            raw = scenario_file.read_bytes()
-            library.scenarios = {
-                s.id: s for s in parse_scenarios(_json(raw, scenario_file), scenario_file.name)
-            }
-        except (ContentError, OSError) as exc:
-            library.problems.append(f"Skipped {scenario_file.name}: {exc}")
+        for language, name in SCENARIO_FILES.items():
+            scenario_file = root / "content" / name
+            try:
+                raw = scenario_file.read_bytes()
+                parsed = parse_scenarios(_json(raw, scenario_file), name, language)
+            except (ContentError, OSError) as exc:
+                library.problems.append(f"Skipped {name}: {exc}")
+                parsed = []
+            library.scenario_sets[language] = {s.id: s for s in parsed}
+        library.scenarios = library.scenario_sets["es"]
         library.digest = hasher.hexdigest()
         return library
+
+    def scenarios_for(self, language: str) -> dict[str, Scenario]:
+        """The scenarios for learners of `language` ("es" or "en"), by id."""
+        if language not in SCENARIO_FILES:
+            raise ValueError(f"no scenarios for learners of {language!r}")
+        if language == "es":
+            return self.scenarios  # the set callers from before issue 17 read
+        return self.scenario_sets.get(language, {})
 
     def store_items(self) -> list[dict[str, Any]]:
         """The sentences as rows for the profile database's content table."""
