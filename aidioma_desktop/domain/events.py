@@ -23,7 +23,7 @@ from .ids import UUID_PATTERN, is_uuid
 # Payload versions. 1: every kind as first released; a field added later names its version in
 # its kind's spec (PayloadSpec.since): older apps refuse a field they do not know, but store
 # and pass on unread an event of a version they do not know.
-SCHEMA_VERSION = 2  # the newest this build reads
+SCHEMA_VERSION = 3  # the newest this build reads
 MAX_ANSWER_CHARS = 2000
 # One event's payload as compact UTF-8 JSON; the sync server refuses larger ones
 # (sync_server/protocol.py MAX_PAYLOAD_BYTES; a test keeps the two equal).
@@ -183,6 +183,7 @@ class PayloadSpec:
 
 
 _CONTENT_ID = text(120, 1)
+RUBRIC = ("accuracy", "vocabulary", "fluency", "task")
 _DURATION = integer(0, 24 * 3600 * 1000)
 _RETENTION = number(0.7, 0.99)
 _EVENT_ID = text(36, 36)  # another event's id (a UUID), e.g. the attempt an answer.accepted settles
@@ -199,7 +200,11 @@ SETTINGS: dict[str, tuple[Check, Any]] = {
     "desired_retention": (number(0.7, 0.97), 0.9),
     "new_cards_per_day": (integer(0, 200), 10),
     "review_fuzz": (boolean, True),
+    "ai_budget_usd": (number(0, 10_000), 0.0),  # a month's AI budget, US dollars; 0: none
 }
+# Settings added after version 1: a setting.changed of one is written as that version, so an
+# older app keeps it unread instead of refusing a key it does not know.
+SETTING_SINCE = {"ai_budget_usd": 3}
 
 SPECS: dict[str, PayloadSpec] = {
     "practice.attempted": PayloadSpec(
@@ -247,6 +252,8 @@ SPECS: dict[str, PayloadSpec] = {
         },
         optional={"difficulty": number(0, 1)},
     ),
+    # A tutor conversation's metadata (never a turn): version 3 adds the level, whether a
+    # model ran it or it was the guided dialogue, the goals met and the rubric (1-5 each).
     "conversation.ended": PayloadSpec(
         required={
             "scenario_id": text(120, 1),
@@ -254,19 +261,45 @@ SPECS: dict[str, PayloadSpec] = {
             "tokens": integer(0, 100_000_000),
             "cost": number(0, 1_000_000),
             "duration_ms": _DURATION,
-        }
+        },
+        optional={
+            "level": choice(*LEVELS),
+            "mode": choice("model", "guided"),
+            "goals_met": integer(0, 50),
+            "goals_total": integer(0, 50),
+            **{name: integer(1, 5) for name in RUBRIC},
+        },
+        since={name: 3 for name in ("level", "mode", "goals_met", "goals_total", *RUBRIC)},
     ),
+    # One correction (a tutor's or the speaking practice's): its kind, the corrected word or
+    # phrase and a short reason (version 3); never a whole turn of the learner or the tutor.
     "feedback.recorded": PayloadSpec(
         required={"feedback_type": text(50, 1), "score": number(0, 1)},
-        optional={"content_id": _CONTENT_ID, "suggestions": text_list(20, 300)},
+        optional={
+            "content_id": _CONTENT_ID,
+            "suggestions": text_list(20, 300),
+            "corrected": text(200),
+            "reason": text(300),
+            "scenario_id": text(120, 1),
+        },
+        since={"corrected": 3, "reason": 3, "scenario_id": 3},
     ),
+    # A model call (the seeds' api_usage_log): version 3 adds the model and the tokens each way
+    # exactly as the provider reported them, and the cost from the price table.
     "ai.used": PayloadSpec(
         required={
             "service": text(100, 1),
             "tokens": integer(0, 100_000_000),
             "duration_ms": _DURATION,
             "cost": number(0, 1_000_000),
-        }
+        },
+        optional={
+            "model": text(120),
+            "tokens_in": integer(0, 100_000_000),
+            "tokens_out": integer(0, 100_000_000),
+            "cost_usd": number(0, 1_000_000),
+        },
+        since={"model": 3, "tokens_in": 3, "tokens_out": 3, "cost_usd": 3},
     ),
     # "I was right": the person accepts an answer the grader did not know (projections.py: it
     # counts as correct from then on, and settles the attempt `attempt_id` as correct).
@@ -313,6 +346,8 @@ def validate_payload(kind: str, payload: Any, v: int = SCHEMA_VERSION) -> dict[s
         newer = next(name for name in spec.since if name in clean and spec.since[name] > v)
         raise EventError(f"payload.{newer}: not a field of {kind} version {v}")
     if kind == "setting.changed":
+        if SETTING_SINCE.get(clean["key"], 1) > v:
+            raise EventError(f"payload.key: {clean['key']} is not a setting of version {v}")
         check, _default = SETTINGS[clean["key"]]
         clean["value"] = check(f"payload.value ({clean['key']})", clean["value"])
     return clean
@@ -322,7 +357,11 @@ def payload_version(kind: str, payload: Mapping[str, Any]) -> int:
     """The version an event is written as: the oldest that has every field of `payload`, so
     that older apps read all they can."""
     spec = SPECS.get(kind)
-    return spec.version(payload) if spec is not None else 1
+    if spec is None:
+        return 1
+    if kind == "setting.changed":
+        return max(spec.version(payload), SETTING_SINCE.get(payload.get("key", ""), 1))
+    return spec.version(payload)
 
 
 def _checked(kind: str, spec: PayloadSpec, payload: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple, ParamSpec, TypeVar
 
@@ -42,6 +42,7 @@ from ..domain.projections import (
     settled_attempt,
     settlement,
 )
+from ..domain.usage import Spending, spending
 from .migrations import APPLICATION_ID, LATEST, MIGRATIONS, REPROJECT
 from .models import (
     AcceptedAnswerRow,
@@ -1058,8 +1059,9 @@ class ProfileDatabase:
     def end_session(self, session_id: str, now_ms: int) -> None:
         """End a session and delete everything it kept (conversation turns)."""
         with self._session() as s, s.begin():
-            s.execute(delete(SessionContextRow).where(SessionContextRow.session_id == session_id))
+            _secure_delete(s, SessionContextRow.session_id == session_id)
             s.execute(update(SessionRow).where(SessionRow.id == session_id).values(ended_at=now_ms))
+        self._checkpoint()
 
     @_guard
     def end_stale_sessions(self, now_ms: int) -> list[str]:
@@ -1067,11 +1069,13 @@ class ProfileDatabase:
         with self._session() as s, s.begin():
             stale = list(s.scalars(select(SessionRow.id).where(SessionRow.ended_at.is_(None))))
             if stale:
-                s.execute(delete(SessionContextRow).where(SessionContextRow.session_id.in_(stale)))
+                _secure_delete(s, SessionContextRow.session_id.in_(stale))
                 s.execute(
                     update(SessionRow).where(SessionRow.id.in_(stale)).values(ended_at=now_ms)
                 )
-            return stale
+        if stale:
+            self._checkpoint()
+        return stale
 
     @_guard
     def add_context(self, session_id: str, role: str, content: str, now_ms: int) -> None:
@@ -1081,6 +1085,94 @@ class ProfileDatabase:
                     session_id=session_id, role=role, content=content, created_at=now_ms
                 )
             )
+
+    @_guard
+    def add_turn(
+        self, session_id: str, conversation_id: str, role: str, content: str, now_ms: int
+    ) -> None:
+        """One turn of a tutor conversation: kept only until the conversation ends."""
+        with self._session() as s, s.begin():
+            s.add(
+                SessionContextRow(
+                    session_id=session_id,
+                    conversation_id=conversation_id,
+                    role=role,
+                    content=content,
+                    created_at=now_ms,
+                )
+            )
+
+    @_guard
+    def turns(self, conversation_id: str) -> list[tuple[str, str]]:
+        with self._session() as s:
+            rows = s.execute(
+                select(SessionContextRow.role, SessionContextRow.content)
+                .where(SessionContextRow.conversation_id == conversation_id)
+                .order_by(SessionContextRow.id)
+            )
+            return [(r, c) for r, c in rows]
+
+    @_guard
+    def wipe_conversation(self, conversation_id: str) -> None:
+        """Delete a conversation's turns so that their text is nowhere in the files: the pages
+        overwritten (secure_delete) and the write-ahead log emptied into the database."""
+        with self._session() as s, s.begin():
+            _secure_delete(s, SessionContextRow.conversation_id == conversation_id)
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Empty the write-ahead log into the database and truncate it: deleted text lingers
+        in the log's frames until then. Best effort: another connection reading may keep it
+        busy, and the next checkpoint (SQLite's own, or at close) finishes it."""
+        with self._engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # ---- the AI tutor's reads: the learner as the tutor is told of them ------------------
+
+    @_guard
+    def frequent_feedback_kinds(self, limit: int) -> list[str]:
+        """The learner's most frequent error kinds, from feedback.recorded on all devices."""
+        with self._session() as s:
+            rows = s.connection().exec_driver_sql(
+                "SELECT json_extract(payload, '$.feedback_type') AS kind, count(*) AS n "
+                "FROM events WHERE kind = 'feedback.recorded' "
+                "GROUP BY 1 ORDER BY n DESC, kind LIMIT ?",
+                (limit,),
+            )
+            return [str(kind) for kind, _n in rows if kind]
+
+    @_guard
+    def practice_words(self, now_ms: int, limit: int) -> list[str]:
+        """Words (added cards of one or two words) new, due now or failed before, most due
+        first: the ones the tutor works into the conversation."""
+        with self._session() as s:
+            rows = s.connection().exec_driver_sql(
+                "SELECT c.es, c.en FROM content c LEFT JOIN progress p ON p.content_id = c.id "
+                "WHERE c.origin = 'added' AND (p.due_ms IS NULL OR p.due_ms <= ? OR p.lapses > 0) "
+                "ORDER BY coalesce(p.due_ms, 0) LIMIT ?",
+                (now_ms, limit * 3),
+            )
+            found = []
+            for es, en in rows:
+                for text in (es, en):
+                    if len(str(text).split()) <= 2 and len(found) < limit:
+                        found.append(str(text))
+                        break
+            return found
+
+    @_guard
+    def ai_spending(self, now_ms: int, tz_offset_min: int, budget_usd: float | None) -> Spending:
+        """This calendar month's model calls (in the person's time zone now), by service."""
+        local = datetime.fromtimestamp(now_ms / 1000, UTC) + timedelta(minutes=tz_offset_min)
+        month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        start_ms = int((month_start - timedelta(minutes=tz_offset_min)).timestamp() * 1000)
+        with self._session() as s:
+            rows = s.connection().exec_driver_sql(
+                "SELECT json_extract(payload, '$.service'), json_extract(payload, '$.cost') "
+                "FROM events WHERE kind = 'ai.used' AND occurred_at >= ?",
+                (start_ms,),
+            )
+            return spending(((str(svc), float(cost or 0)) for svc, cost in rows), budget_usd)
 
     @_guard
     def context(self, session_id: str) -> list[tuple[str, str]]:
@@ -1232,6 +1324,16 @@ def _check_file(path: Path) -> int:
             f"knows {LATEST}). Update the app; the file was left untouched."
         )
     return int(version)
+
+
+def _secure_delete(s: Session, where: Any) -> None:
+    """Delete session context rows with their pages overwritten, not only freed."""
+    conn = s.connection()
+    conn.exec_driver_sql("PRAGMA secure_delete = ON")
+    try:
+        s.execute(delete(SessionContextRow).where(where))
+    finally:
+        conn.exec_driver_sql("PRAGMA secure_delete = OFF")
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:

@@ -163,6 +163,11 @@ MIGRATIONS: list[str] = [
     WHERE kind IN ('answer.accepted', 'answer.unaccepted')
         AND json_type(payload, '$.content_id') = 'text';
     """,
+    # 8: the AI tutor's turns are kept per conversation, so that one ends without the session.
+    """
+    ALTER TABLE session_context ADD COLUMN conversation_id TEXT;
+    CREATE INDEX ix_session_context_conversation ON session_context (conversation_id);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

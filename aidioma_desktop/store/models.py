@@ -134,6 +134,7 @@ class SessionContextRow(Base):
     role: Mapped[str]
     content: Mapped[str]
     created_at: Mapped[int]
+    conversation_id: Mapped[str | None]
 
 
 class DocumentRow(Base):
