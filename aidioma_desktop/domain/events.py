@@ -320,6 +320,18 @@ SPECS: dict[str, PayloadSpec] = {
         },
         optional={"attempt_id": _EVENT_ID},
     ),
+    # The AI tutor's verdict on an attempt the offline grader was unsure of (from the model or
+    # its local cache): it settles the attempt (projections: the latest verdict counts).
+    "attempt.checked": PayloadSpec(
+        required={
+            "content_id": _CONTENT_ID,
+            "attempt_id": _EVENT_ID,
+            "verdict": choice(*VERDICTS),
+            "score": integer(0, 100),
+            "by": choice("model", "exact", "similar", "semantic"),
+        },
+        optional={"model": text(120)},
+    ),
     # The value is checked by its setting's own rule (SETTINGS), once the key is known.
     # `initial`: a value a profile was created with, not a change the person made (see
     # projections.setting_wins).

@@ -26,9 +26,9 @@ from .learning_day import learning_day
 CARD_KINDS = ("practice.attempted", "review.graded")
 DAY_KINDS = (*CARD_KINDS, "reading.logged", "conversation.ended")
 # Events that settle a practice attempt (`attempt_id`) after it was graded: the latest of an
-# attempt's by (hlc, id) says how it counts. Issue 17's tutor verdict joins this list (and
-# `settlement`).
-SETTLE_KINDS = ("answer.accepted", "answer.unaccepted")
+# attempt's by (hlc, id) says how it counts: the person's "I was right" (or its undo), or the
+# AI tutor's check of an unsure answer.
+SETTLE_KINDS = ("answer.accepted", "answer.unaccepted", "attempt.checked")
 # Events that accept an answer of a sentence from now on, or take that back (`AcceptedAnswer`).
 ACCEPT_KINDS = ("answer.accepted", "answer.unaccepted")
 # Events stored with their content id, so that a card's replay finds them (store/database.py).
@@ -51,6 +51,8 @@ def settlement(event: Event) -> Settlement | None:
         return None
     if event.kind == "answer.accepted":
         return Settlement(event.order_key, "correct", 100)
+    if event.kind == "attempt.checked":  # the tutor's verdict
+        return Settlement(event.order_key, event.payload["verdict"], event.payload["score"])
     return Settlement(event.order_key)
 
 

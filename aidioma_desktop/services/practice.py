@@ -8,9 +8,11 @@ on, on every device of the person: both are events (answer.accepted), folded by 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..ai.providers import Provider
 from ..domain import review
 from ..domain.content import Sentence, target_language
 from ..domain.errors import AppError
@@ -18,8 +20,10 @@ from ..domain.events import DIRECTIONS, MAX_ANSWER_CHARS
 from ..domain.grading import Grade, grade
 from ..domain.projections import Progress
 from . import words
+from .ai_grading import AiGrader, Check, Embed
 from .content import sentence_from_item
 from .session import Learner
+from .tutor import TutorService
 
 
 class PracticeError(AppError):
@@ -57,16 +61,48 @@ class PracticeResult:
     # person may say "I was right" (PracticeService.accept_answer).
     unsure: bool = False
     accepted: bool = False  # the person said "I was right": the attempt counts as correct
+    checked: Check | None = None  # the AI tutor's verdict on an unsure answer
 
     @property
     def verdict(self) -> str:
-        """How the attempt counts: the grader's verdict, or correct once accepted."""
-        return "correct" if self.accepted else self.grade.verdict
+        """How the attempt counts: the grader's verdict, the tutor's, or correct once
+        accepted."""
+        if self.accepted:
+            return "correct"
+        return self.checked.verdict if self.checked is not None else self.grade.verdict
 
     @property
     def score(self) -> int:
-        """The attempt's score as it counts (100 once accepted, as projections.settlement)."""
-        return 100 if self.accepted else self.grade.score
+        """The attempt's score as it counts (as projections.settlement)."""
+        if self.accepted:
+            return 100
+        if self.checked is not None:
+            return checked_score(self.checked.verdict, self.grade.score)
+        return self.grade.score
+
+
+def checked_score(verdict: str, own: int) -> int:
+    """An attempt's score once the tutor has said: full for correct, the slip band's middle for
+    almost, its own (at most a wrong's) for wrong."""
+    return {"correct": 100, "almost": 75}.get(verdict, min(own, 59))
+
+
+def never() -> bool:
+    return False
+
+
+_EMBEDDER: list[Embed] = []
+
+
+def tutor_embedder() -> Embed:
+    """The offline embedder for the tutor's semantic cache, made once (its model loads on
+    first use, off the UI thread)."""
+    if not _EMBEDDER:
+        from ..documents.embed import builtin
+
+        embedder = builtin()
+        _EMBEDDER.append(embedder.query)
+    return _EMBEDDER[0]
 
 
 @dataclass
@@ -176,6 +212,47 @@ class PracticeService:
             "answer": result.answer,
             "attempt_id": result.event_id,
         }
+
+    def check_unsure(
+        self,
+        result: PracticeResult,
+        provider: Provider | None,
+        embed: Embed | None = None,
+        cancelled: Callable[[], bool] = never,
+    ) -> PracticeResult | None:
+        """The AI tutor's check of an unsure answer, in the background: a cached verdict for
+        this sentence, else the model's (when one is set up and the budget allows). Recorded
+        as attempt.checked (the attempt then counts with it), and a "correct" also accepts the
+        answer from then on. None: nothing could be said (no model, budget spent, no reply)."""
+        if not result.unsure or result.accepted or result.checked is not None:
+            return None
+        item = result.item
+        tutor = TutorService(self.learner, provider)
+        grader = AiGrader(self.learner, provider, embed)
+        check = grader.cached(item.sentence.id, item.direction, result.answer)
+        if check is None:
+            if provider is None or tutor.spending().exhausted:
+                return None
+            check = grader.ask(
+                item.prompt, item.references, result.answer, item.direction, cancelled, tutor.call
+            )
+            if check is None:
+                return None
+            grader.remember(item.sentence.id, item.direction, result.answer, check)
+        payload = {
+            "content_id": item.sentence.id,
+            "attempt_id": result.event_id,
+            "verdict": check.verdict,
+            "score": checked_score(check.verdict, result.grade.score),
+            "by": check.source,
+        }
+        if provider is not None:
+            payload["model"] = provider.model[:120]
+        self.learner.record("attempt.checked", payload)
+        checked = replace(self._recounted(result, accepted=False), checked=check)
+        if check.verdict == "correct":
+            self.learner.record("answer.accepted", self._acceptance(result))
+        return checked
 
     def _recounted(self, result: PracticeResult, accepted: bool) -> PracticeResult:
         progress = self.learner.db.progress(result.item.sentence.id)

@@ -1258,6 +1258,15 @@ class ProfileDatabase:
             return json.loads(row.result)
 
     @_guard
+    def cached_evaluations(self, group: str) -> list[dict[str, Any]]:
+        """Every cached verdict of one sentence and direction (`group`)."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(EvaluationCacheRow.result).where(EvaluationCacheRow.content_id == group)
+            )
+            return [json.loads(r) for r in rows]
+
+    @_guard
     def cache_evaluation(
         self, key: str, content_id: str, result: dict[str, Any], now_ms: int
     ) -> None:

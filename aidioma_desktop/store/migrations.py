@@ -168,6 +168,12 @@ MIGRATIONS: list[str] = [
     ALTER TABLE session_context ADD COLUMN conversation_id TEXT;
     CREATE INDEX ix_session_context_conversation ON session_context (conversation_id);
     """,
+    # 9: the AI tutor's verdicts on attempts (attempt.checked) settle them: stored with their
+    # content id, as the other settling events.
+    """
+    UPDATE events SET content_id = json_extract(payload, '$.content_id')
+    WHERE kind = 'attempt.checked' AND json_type(payload, '$.content_id') = 'text';
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
@@ -175,4 +181,7 @@ LATEST = len(MIGRATIONS)
 # Kinds that the build of a schema version is the first to project. An older build stored such
 # events from other devices unread; once the file is upgraded past that version, its projections
 # are rebuilt if it holds any, so that they count.
-REPROJECT: dict[int, tuple[str, ...]] = {7: ("answer.accepted", "answer.unaccepted")}
+REPROJECT: dict[int, tuple[str, ...]] = {
+    7: ("answer.accepted", "answer.unaccepted"),
+    9: ("attempt.checked",),
+}

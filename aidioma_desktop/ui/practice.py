@@ -2,11 +2,17 @@
 
 An answer the grader cannot judge (`PracticeResult.unsure`) is not called wrong: the page says
 so and offers "I was right", which records the acceptance (and "Undo", which takes it back).
+Where an AI model is set up, the tutor checks such an answer in the background, on a thread of
+its own (a model's seconds never hold up the data worker), and its verdict shows with a
+"checked by the tutor" mark.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+import logging
+import threading
 import time
 
 from PySide6.QtCore import Qt, Signal
@@ -14,18 +20,21 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from ..domain.grading import Grade
-from ..services.practice import PracticeItem, PracticeResult
+from ..services import ai_settings
+from ..services.practice import PracticeItem, PracticeResult, tutor_embedder
 from .context import Context
 from .speech import Speaker
 from .tasks import readable
 from .widgets import Page, button, card, count, label, scrolls_past
 
 LEVELS = ("beginner", "intermediate", "advanced")
+log = logging.getLogger(__name__)
 
 
 class PracticePage(Page):
     graded = Signal(object)  # PracticeResult, once it is on screen
     settled = Signal(object)  # PracticeResult, once "I was right" or its undo is recorded
+    checked = Signal(object)  # PracticeResult | None: the tutor's check of an unsure answer
     item_shown = Signal(object)  # PracticeItem, once it is on screen
 
     def __init__(self, ctx: Context, speaker: Speaker, parent: QWidget | None = None) -> None:
@@ -37,6 +46,7 @@ class PracticePage(Page):
         self.hints_shown = 0
         self.started = 0.0
         self.scores: list[int] = []
+        self.checked.connect(self._show_checked)  # the tutor's verdict, from its own thread
 
         self.round = label("", "subtle", name=self.tr("This round"))
         self.round.hide()
@@ -273,6 +283,8 @@ class PracticePage(Page):
 
     def _show_result(self, result: PracticeResult) -> None:
         self.result = result
+        if result.unsure:
+            self._check_with_tutor(result)
         self.scores.append(result.score)
         self._show_verdict(result)
         self.feedback_card.show()
@@ -285,10 +297,23 @@ class PracticePage(Page):
         self.graded.emit(result)
 
     def _show_verdict(self, result: PracticeResult) -> None:
-        """The feedback card's words for a result: as graded, unsure, or accepted as right."""
+        """The feedback card's words for a result: as graded, unsure, checked by the tutor, or
+        accepted as right."""
         g = result.grade
+        checked = result.checked
         if result.accepted:
             text, role = self.tr("✓ Correct"), "good"
+        elif checked is not None:
+            text = (
+                {
+                    "correct": self.tr("✓ Correct"),
+                    "almost": self.tr("≈ Almost"),
+                    "wrong": self.tr("✗ Not quite"),
+                }[checked.verdict]
+                + " · "
+                + self.tr("checked by the tutor")
+            )
+            role = {"correct": "good", "almost": "almost", "wrong": "bad"}[checked.verdict]
         elif result.unsure:
             text, role = self.tr("Not one of the answers I know; it may still be right"), "almost"
         else:
@@ -301,9 +326,11 @@ class PracticePage(Page):
         self.verdict.setText(f"{text}  ·  {result.score}/100")
         self.verdict.setProperty("role", role)
         self.verdict.style().polish(self.verdict)
-        # The grader's own words for an unsure answer are the verdict line's, untranslated.
-        self.feedback.setText("" if result.unsure else g.feedback)
-        self.feedback.setVisible(not result.unsure and bool(g.feedback))
+        # The grader's own words for an unsure answer are the verdict line's, untranslated; the
+        # tutor's reason, where it checked, is the model's own.
+        reason = checked.reason if checked is not None else ("" if result.unsure else g.feedback)
+        self.feedback.setText(reason)
+        self.feedback.setVisible(bool(reason))
         self.marked.setText(self._marked_html(g))
         self.marked.setVisible(
             not result.accepted
@@ -314,7 +341,11 @@ class PracticePage(Page):
         )
         self.right_note.setText(self.tr("Counted as correct. This answer is accepted from now on."))
         self.right_note.setVisible(result.accepted)
-        self.i_was_right.setVisible(result.unsure and not result.accepted)
+        self.i_was_right.setVisible(
+            result.unsure
+            and not result.accepted
+            and (checked is None or checked.verdict != "correct")
+        )
         self.i_was_right.setEnabled(True)
         self.undo.setVisible(result.accepted)
         self.undo.setEnabled(True)
@@ -363,6 +394,38 @@ class PracticePage(Page):
         self._show_verdict(result)
         self._show_round()
         self.answer.setFocus()  # the pressed button may have gone: Enter still moves on
+        self.settled.emit(result)
+
+    # ---- the tutor checks an unsure answer --------------------------------------------
+
+    def _check_with_tutor(self, result: PracticeResult) -> None:
+        """Ask the tutor (its cache, else the model) about an unsure answer, on a thread of
+        its own (not the data worker, which a model's seconds would hold up): nothing shows
+        when no model is set up or the budget is spent."""
+        practice, learner, done = self.ctx.practice, self.ctx.learner, self.checked
+
+        def work() -> None:
+            try:
+                provider = ai_settings.provider(ai_settings.load(learner))
+                embed = tutor_embedder() if provider is not None else None
+                checked = practice.check_unsure(result, provider, embed)  # None: nothing said
+            except Exception:  # the offline verdict stands; the log has the details
+                log.warning("The tutor's check failed", exc_info=True)
+                return
+            with contextlib.suppress(RuntimeError):  # the page is gone (logged out): recorded
+                done.emit(checked)
+
+        threading.Thread(target=work, name="aidioma-tutor-check", daemon=True).start()
+
+    def _show_checked(self, result: PracticeResult | None) -> None:
+        if result is None or self.result is None or self.result.event_id != result.event_id:
+            return  # nothing to say, or the page has moved on (the verdict is recorded)
+        if self.result.accepted:
+            return  # the person already said; their word stands on screen
+        self.result = result
+        self.scores[-1] = result.score
+        self._show_verdict(result)
+        self._show_round()
         self.settled.emit(result)
 
     def _fail_settle(self, error: BaseException) -> None:

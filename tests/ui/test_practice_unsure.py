@@ -104,3 +104,32 @@ def test_a_wrong_answer_the_grader_is_sure_of_offers_no_i_was_right(harness, qtb
     page.accept_answer()  # as if pressed all the same: nothing to accept, nothing recorded
     assert not harness.runner.busy and not page.result.accepted
     assert window.ctx.learner.db.event_count() == events
+
+
+def test_the_tutor_checks_an_unsure_answer_in_the_background(harness, qtbot, make_profile):
+    """With a model set up, the tutor's verdict replaces "it may still be right", marked as the
+    tutor's; the data worker is never held up by it."""
+    from aidioma_desktop.services import ai_settings
+    from tests.ai.standin import Reply, StandIn
+
+    make_profile("Ana")
+    comes_first(harness.paths, SENTENCE)
+    with StandIn(key=None) as server:
+        server.script(Reply(text="x", data={"verdict": "correct", "reason": "arise = get up"}))
+        service = SessionService(harness.paths)
+        learner = service.login("Ana")
+        ai_settings.save(learner, ai_settings.AiSettings("ollama", server.url, "tutor-small"))
+        service.logout(learner)
+        window = harness.start("Ana")
+        window.shell.show_page(1)
+        harness.idle()
+        page = window.shell.practice
+        page.answer.insert(REWORDED)
+        qtbot.keyClick(page.answer, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "checked by the tutor" in page.verdict.text(), timeout=WAIT_MS)
+    assert page.verdict.text().startswith("✓ Correct") and "100/100" in page.verdict.text()
+    assert page.feedback.text() == "arise = get up"
+    assert not page.i_was_right.isVisible()
+    harness.idle()
+    kinds = [e.kind for e in window.ctx.learner.db.events()]
+    assert "attempt.checked" in kinds and "answer.accepted" in kinds

@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 from .alignment import _align, _Context, _order_clusters, _pair_moves
 from .classify import (
     _accent_changes_word,
+    _damerau,
     _determiner_swap,
     _es_persons,
     _es_stem,
@@ -509,11 +510,14 @@ def _doubt(
     reworded answer may differ in all of those and still be right: the grader cannot judge it.
     """
     lang, ref, ans = ctx.lang, ctx.ref, ctx.ans
-    unknown = [t.text for t in ans if t.num is None and not _known_word(t, lang, zipf)]
-    if unknown:
+    # The words that stand in place of the sentence's (a typo of one of its words is a slip).
+    new = [ans[aj] for _, aj in swaps] + [ans[aj] for aj in added]
+    if any(t.num is None and not _known_word(t, lang, zipf) for t in new):
         return "not words of the language"
-    if _numbers(ref) - _numbers(ans):
-        return "another number"
+    lost = _numbers(ref) - _numbers(ans)
+    typed = [t.fold for t in ans]
+    if any(t.num in lost and not any(_damerau(t.fold, w, 1) <= 1 for w in typed) for t in ref):
+        return "another number"  # ("sevn" for "seven" is a slip, not another number)
     function = _FUNCTION.get(lang, frozenset())
     negations = _NEGATIONS.get(lang, frozenset())
     ref_folds = [t.fold for t in ref]
