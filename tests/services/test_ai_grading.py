@@ -91,9 +91,7 @@ def test_a_verdict_is_cached_for_the_same_and_a_similar_answer(
     assert len(server.chats) == calls  # no model call for either
 
 
-def test_a_semantic_hit_never_crosses_a_difference_the_grader_sees(
-    learner: Learner, embed
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_semantic_hit_never_crosses_a_difference_the_grader_sees(learner: Learner, embed) -> None:  # type: ignore[no-untyped-def]
     from aidioma_desktop.services.ai_grading import Check
 
     grader = AiGrader(learner, None, embed)
@@ -111,9 +109,7 @@ def test_no_model_and_no_cache_says_nothing_and_a_spent_budget_makes_no_call(
     result = practice.submit(daily_life(practice), UNSURE)
     assert practice.check_unsure(result, None) is None
     learner.change_setting("ai_budget_usd", 0.001)
-    learner.record(
-        "ai.used", {"service": "anthropic", "tokens": 10, "duration_ms": 1, "cost": 0.5}
-    )
+    learner.record("ai.used", {"service": "anthropic", "tokens": 10, "duration_ms": 1, "cost": 0.5})
     calls = len(server.chats)
     provider = make_provider("ollama", server.url, "tutor-small")
     assert practice.check_unsure(result, provider) is None
