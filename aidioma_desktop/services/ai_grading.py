@@ -56,18 +56,21 @@ class AiGrader:
     def cached(self, content_id: str, direction: str, answer: str) -> Check | None:
         """A verdict cached for this sentence and direction: this answer, one a typo away, or
         one of the same meaning with no difference the offline grader can see."""
-        db = self.learner.db
         key = answer_key(answer)
-        exact = db.cached_evaluation(_cache_key(content_id, direction, key))
-        if exact is not None:
-            return Check(exact["verdict"], exact.get("reason", ""), "exact")
-        rows = db.cached_evaluations(_group(content_id, direction))
+        rows = self.learner.db.cached_evaluations(_group(content_id, direction))  # one read
+        for row in rows:
+            if answer_key(row.get("answer", "")) == key:
+                return Check(row["verdict"], row.get("reason", ""), "exact")
         lang = target_language(direction)
         vector = None
         best: tuple[float, dict[str, Any]] | None = None
         for row in rows:
             other = row.get("answer", "")
-            if _damerau(key, answer_key(other), SIMILAR_EDITS) <= SIMILAR_EDITS:
+            other_key = answer_key(other)
+            if (
+                abs(len(other_key) - len(key)) <= SIMILAR_EDITS
+                and _damerau(key, other_key, SIMILAR_EDITS) <= SIMILAR_EDITS
+            ):
                 if self._same_meaning(answer, other, lang):
                     return Check(row["verdict"], row.get("reason", ""), "similar")
                 continue
