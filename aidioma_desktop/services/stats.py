@@ -57,6 +57,11 @@ class StatsService:
             last_30=last_30,
         )
 
+    def error_kinds(self, limit: int = 5) -> list[tuple[str, int]]:
+        """The learner's most frequent error kinds in conversations and speaking, across all
+        their laptops (feedback.recorded syncs)."""
+        return self.learner.db.frequent_feedback_kinds(limit)
+
     def history(self, days: int = 365) -> list[DayStats]:
         today = self.learner.today()
         return self.learner.db.day_stats(today - timedelta(days=days - 1), today)

@@ -441,7 +441,7 @@ class TutorService:
             level=level,
             speaks=self.speaks,
             learns=self.learns,
-            frequent_errors=tuple(db.frequent_feedback_kinds(5)),
+            frequent_errors=tuple(kind for kind, _n in db.frequent_feedback_kinds(5)),
             words=tuple(db.practice_words(self.learner.clock.now_ms(), 10)),
         )
 

@@ -1130,8 +1130,9 @@ class ProfileDatabase:
     # ---- the AI tutor's reads: the learner as the tutor is told of them ------------------
 
     @_guard
-    def frequent_feedback_kinds(self, limit: int) -> list[str]:
-        """The learner's most frequent error kinds, from feedback.recorded on all devices."""
+    def frequent_feedback_kinds(self, limit: int) -> list[tuple[str, int]]:
+        """The learner's most frequent error kinds and how often, from feedback.recorded on
+        all their devices."""
         with self._session() as s:
             rows = s.connection().exec_driver_sql(
                 "SELECT json_extract(payload, '$.feedback_type') AS kind, count(*) AS n "
@@ -1139,7 +1140,7 @@ class ProfileDatabase:
                 "GROUP BY 1 ORDER BY n DESC, kind LIMIT ?",
                 (limit,),
             )
-            return [str(kind) for kind, _n in rows if kind]
+            return [(str(kind), int(n)) for kind, n in rows if kind]
 
     @_guard
     def practice_words(self, now_ms: int, limit: int) -> list[str]:

@@ -22,6 +22,7 @@ class Overview:
     streak: Streak
     by_level: list[MasteryRow]
     by_category: list[MasteryRow]
+    error_kinds: list[tuple[str, int]]
 
 
 class ProgressPage(Page):
@@ -49,6 +50,7 @@ class ProgressPage(Page):
         self.accuracy = LineChart(accessible_name=self.tr("Average score per day, last 90 days"))
         self.minutes = BarChart(accessible_name=self.tr("Minutes per day, last 30 days"))
         self.calendar = HeatMap(accessible_name=self.tr("Streak calendar, last 26 weeks"))
+        self.tutor = label("", wrap=True, name=self.tr("Conversations with the tutor"))
         self.levels = ProgressBars(accessible_name=self.tr("Mastery by level"))
         self.categories = ProgressBars(accessible_name=self.tr("Mastery by category"))
         panels = (
@@ -67,6 +69,10 @@ class ProgressPage(Page):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         self.body.addLayout(grid)
+        frame, box = card(self.tr("Conversations with the tutor"))
+        box.addWidget(label(self.tr("Conversations with the tutor"), "subtle"))
+        box.addWidget(self.tutor)
+        self.body.addWidget(frame)
         self.body.addStretch(1)
 
     def refresh(self) -> None:
@@ -80,6 +86,7 @@ class ProgressPage(Page):
                 board.streak,
                 stats.mastery("level"),
                 stats.mastery("category"),
+                stats.error_kinds(5),
             )
 
         self.ctx.run(load, self.show_overview)
@@ -103,6 +110,29 @@ class ProgressPage(Page):
             unit=self.tr("min"),
         )
         self.calendar.set_data({d.day: d.items for d in o.history if d.qualifying}, o.today, 26)
+        conversations = count(
+            sum(d.conversations for d in o.history),
+            self.tr("1 conversation"),
+            self.tr("%1 conversations"),
+        )
+        if o.error_kinds:
+            names = {
+                "grammar": self.tr("grammar"),
+                "verb_form": self.tr("verb forms"),
+                "agreement": self.tr("agreement"),
+                "word_order": self.tr("word order"),
+                "vocabulary": self.tr("vocabulary"),
+                "spelling": self.tr("spelling"),
+                "accent": self.tr("accents"),
+                "preposition": self.tr("prepositions"),
+                "register": self.tr("register"),
+                "pronunciation": self.tr("pronunciation"),
+            }
+            kinds = ", ".join(
+                f"{names.get(k, k.replace('_', ' '))} ({n})" for k, n in o.error_kinds
+            )
+            conversations += " · " + self.tr("most frequent corrections: %1").replace("%1", kinds)
+        self.tutor.setText(conversations)
         names = {
             "beginner": self.tr("Beginner"),
             "intermediate": self.tr("Intermediate"),

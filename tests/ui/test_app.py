@@ -284,3 +284,32 @@ def test_window_size_and_position_are_remembered(harness, qtbot, make_profile):
     harness.stop()
     again = harness.start("Ana", resize=False)
     assert (again.width(), again.height()) == (780, 700)
+
+
+ENDED = {"scenario_id": "cafe_order", "turns": 4, "tokens": 0, "cost": 0.0, "duration_ms": 60_000}
+
+
+def test_progress_shows_the_tutors_conversations_and_the_most_frequent_corrections(
+    harness, qtbot, make_profile
+):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    learner = window.ctx.learner
+    done = []
+    window.ctx.run(
+        lambda: learner.record_many(
+            [
+                ("conversation.ended", ENDED),
+                ("feedback.recorded", {"feedback_type": "agreement", "score": 0.0}),
+                ("feedback.recorded", {"feedback_type": "agreement", "score": 0.0}),
+                ("feedback.recorded", {"feedback_type": "accent", "score": 0.0}),
+            ]
+        ),
+        done.append,
+    )
+    qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    harness.idle()
+    text = window.shell.progress.tutor.text()
+    assert text.startswith("1 conversation")
+    assert "agreement (2), accents (1)" in text
