@@ -26,6 +26,8 @@ plain words instead.
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
 import json
 import logging
 import re
@@ -126,6 +128,8 @@ class StandIn:
     entered: threading.Event = field(default_factory=threading.Event)  # a chat request came
     release: threading.Event = field(default_factory=threading.Event)  # held replies go on
     disconnected: threading.Event = field(default_factory=threading.Event)  # a client left
+    transcript: str = "Me levanto a las siete."  # what /v1/audio/transcriptions "hears"
+    audio: list[tuple[bytes, dict[str, str]]] = field(default_factory=list)  # what it got
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -164,8 +168,27 @@ class StandIn:
                 Route("/v1/chat/completions", self._openai_chat, methods=["POST"]),
                 Route("/v1/messages", self._anthropic_chat, methods=["POST"]),
                 Route("/v1/models", self._models, methods=["GET"]),
+                Route("/v1/audio/transcriptions", self._transcribe, methods=["POST"]),
             ]
         )
+
+    async def _transcribe(self, request: Request) -> Response:
+        """OpenAI's transcription endpoint: a multipart upload (the recording, the model, the
+        language); answers `self.transcript` (it hears nothing: the tests say what it heard)."""
+        if self.key is not None and request.headers.get("authorization") != f"Bearer {self.key}":
+            return JSONResponse({"error": {"message": "Incorrect API key"}}, status_code=401)
+        raw = await request.body()
+        head = f"Content-Type: {request.headers.get('content-type', '')}\r\n\r\n".encode()
+        message = email.message_from_bytes(head + raw, policy=email.policy.HTTP)
+        data, fields = b"", {}
+        for part in message.iter_parts():  # type: ignore[attr-defined]
+            name = part.get_param("name", header="content-disposition")
+            if name == "file":
+                data = part.get_payload(decode=True) or b""
+            elif name:
+                fields[str(name)] = part.get_content().strip()
+        self.audio.append((data, fields))
+        return JSONResponse({"text": self.transcript})
 
     async def _record(self, request: Request) -> Recorded:
         raw = await request.body()
