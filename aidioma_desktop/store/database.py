@@ -1078,15 +1078,6 @@ class ProfileDatabase:
         return stale
 
     @_guard
-    def add_context(self, session_id: str, role: str, content: str, now_ms: int) -> None:
-        with self._session() as s, s.begin():
-            s.add(
-                SessionContextRow(
-                    session_id=session_id, role=role, content=content, created_at=now_ms
-                )
-            )
-
-    @_guard
     def add_turn(
         self, session_id: str, conversation_id: str, role: str, content: str, now_ms: int
     ) -> None:
@@ -1174,16 +1165,6 @@ class ProfileDatabase:
                 (start_ms,),
             )
             return spending(((str(svc), float(cost or 0)) for svc, cost in rows), budget_usd)
-
-    @_guard
-    def context(self, session_id: str) -> list[tuple[str, str]]:
-        with self._session() as s:
-            rows = s.execute(
-                select(SessionContextRow.role, SessionContextRow.content)
-                .where(SessionContextRow.session_id == session_id)
-                .order_by(SessionContextRow.id)
-            )
-            return [(r, c) for r, c in rows]
 
     # ---- documents (metadata only) and the evaluation cache ----------------------------
 

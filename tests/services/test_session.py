@@ -51,12 +51,11 @@ def test_an_unknown_profile_is_a_clear_error(service: SessionService):
 def test_logout_deletes_the_session_context(service: SessionService, paths):
     service.create_profile("Ana")
     learner = service.login("Ana")
-    learner.db.add_context(learner.session_id, "user", "MARKER-tutor-turn-7781", 1)
-    assert learner.db.context(learner.session_id)
-    session_id = learner.session_id
+    learner.db.add_turn(learner.session_id, "talk", "user", "MARKER-tutor-turn-7781", 1)
+    assert learner.db.turns("talk")
     service.logout(learner)
     again = service.login("Ana")
-    assert again.db.context(session_id) == []
+    assert again.db.turns("talk") == []
     service.logout(again)
     for f in paths.data.rglob("*"):
         if f.is_file():
@@ -66,11 +65,10 @@ def test_logout_deletes_the_session_context(service: SessionService, paths):
 def test_a_session_that_never_logged_out_is_wiped_at_the_next_start(service: SessionService):
     service.create_profile("Ana")
     crashed = service.login("Ana")
-    crashed.db.add_context(crashed.session_id, "assistant", "left behind", 1)
-    crashed_session = crashed.session_id
+    crashed.db.add_turn(crashed.session_id, "talk", "assistant", "left behind", 1)
     crashed.close()  # the app died: no logout
     after = service.login("Ana")
-    assert after.db.context(crashed_session) == []
+    assert after.db.turns("talk") == []
     service.logout(after)
 
 
@@ -130,10 +128,10 @@ def test_a_profile_opens_in_one_place_at_a_time(service: SessionService):
 
     service.create_profile("Ana")
     first = service.login("Ana")
-    first.db.add_context(first.session_id, "user", "still talking", 1)
+    first.db.add_turn(first.session_id, "talk", "user", "still talking", 1)
     with pytest.raises(ProfileInUse, match="already open"):
         service.login("Ana")
-    assert first.db.context(first.session_id)  # the open session was not wiped
+    assert first.db.turns("talk")  # the open session was not wiped
     service.logout(first)
     service.logout(service.login("Ana"))  # released at logout
 

@@ -232,7 +232,7 @@ def test_password_login_and_logout(harness, qtbot, make_profile):
     harness.idle()
     learner = window.ctx.learner
     session = learner.session_id
-    harness.runner.run(lambda: learner.db.add_context(session, "user", "MARKER-ui-7731", 1))
+    harness.runner.run(lambda: learner.db.add_turn(session, "talk", "user", "MARKER-ui-7731", 1))
     harness.idle()
     window.logout()
     harness.idle()
