@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,8 @@ from .models import (
     SettingRow,
     SettledAttemptRow,
 )
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 _CHUNK = 500
@@ -1115,8 +1118,11 @@ class ProfileDatabase:
         """Empty the write-ahead log into the database and truncate it: deleted text lingers
         in the log's frames until then. Best effort: another connection reading may keep it
         busy, and the next checkpoint (SQLite's own, or at close) finishes it."""
-        with self._engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            with self._engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except (DatabaseError, sqlite3.DatabaseError):  # a full disk: the wipe itself is done
+            log.warning("The write-ahead log could not be checkpointed now")
 
     # ---- the AI tutor's reads: the learner as the tutor is told of them ------------------
 
