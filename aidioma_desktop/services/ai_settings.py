@@ -25,7 +25,15 @@ DEFAULT_URLS = {
     "anthropic": "https://api.anthropic.com",
 }
 KEY_ENV = "AIDIOMA_API_KEY"  # the terminal's key, where the keyring has none
-SECRETS = SecretStore("AIdioma AI")
+_SECRETS: list[SecretStore] = []
+
+
+def secrets() -> SecretStore:
+    """The keyring's AI keys, looked for on first use (not at import: a keyring set up later,
+    as a test's, counts)."""
+    if not _SECRETS:
+        _SECRETS.append(SecretStore("AIdioma AI"))
+    return _SECRETS[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +72,11 @@ def save(learner: Learner, settings: AiSettings, key: str | None = None) -> None
     """Keep the settings (and a new key in the keyring; None leaves the stored one)."""
     learner.db.set_meta(META_KEY, json.dumps(asdict(settings)))
     if key:
-        SECRETS.set(settings.key_account, key)
+        secrets().set(settings.key_account, key)
 
 
 def key_for(settings: AiSettings) -> str | None:
-    return SECRETS.get(settings.key_account) or os.environ.get(KEY_ENV) or None
+    return secrets().get(settings.key_account) or os.environ.get(KEY_ENV) or None
 
 
 def provider(settings: AiSettings) -> Provider | None:

@@ -169,11 +169,13 @@ class Conversation:
             schema=REPLY_SCHEMA,
             schema_name="tutor_reply",
         )
-        streamer = ReplyStreamer(on_text) if on_text is not None else None
-        result = self.service.call(
-            provider, request, streamer.feed if streamer else None, cancelled
-        )
-        reply = parse_reply(result.text, result.data, len(self.setting.goals))
+        # The reply's words as they stream, even where no one shows them (a Stop keeps them).
+        streamer = ReplyStreamer(on_text or (lambda _text: None))
+        result = self.service.call(provider, request, streamer.feed, cancelled)
+        if result.stopped:  # what came, as words: never a half-written JSON object
+            reply = TutorReply(text=streamer.text.strip() or "…")
+        else:
+            reply = parse_reply(result.text, result.data, len(self.setting.goals))
         self._keep("assistant", reply.text)
         self.learner_turns += 1
         self.goals_met.update(reply.goals_met)
@@ -280,15 +282,16 @@ class Conversation:
 
     # ---- the end ------------------------------------------------------------------------
 
-    def end(self, cancelled: Callable[[], bool] = never) -> Summary:
-        """End: a summary (by the model where there is one and the budget allows), the
-        metadata recorded, every turn wiped."""
+    def end(self, cancelled: Callable[[], bool] = never, summarise: bool = True) -> Summary:
+        """End: a summary (by the model where there is one, the budget allows, and
+        `summarise`: not at logout), the metadata recorded, every turn wiped."""
         if self.ended:
             raise TutorError("This conversation has already ended.")
         self.ended = True
         text, review, rubric = "", (), None
         try:
-            if not self.guided and self.learner_turns and not self.service.spending().exhausted:
+            wanted = summarise and not self.guided and self.learner_turns
+            if wanted and not self.service.spending().exhausted:
                 text, review, rubric = self._summarise(cancelled)
         except ProviderError:
             pass  # the summary is a bonus: the conversation still ends, its metadata kept
@@ -555,6 +558,7 @@ class ReplyStreamer:
         self.on_text = on_text
         self.buffer = ""
         self.mode: str | None = None  # "json", "plain"
+        self.text = ""  # the reply's words so far, as passed on
         self.start = -1  # where the reply's value begins in the buffer
         self.sent = 0  # characters of the value already passed on
         self.done = False
@@ -567,6 +571,7 @@ class ReplyStreamer:
                 return
             self.mode = "json" if stripped[0] == "{" else "plain"
         if self.mode == "plain":
+            self.text += chunk
             self.on_text(chunk)
             return
         if self.done:
@@ -580,6 +585,7 @@ class ReplyStreamer:
             self.start = quote + 1
         value, closed = _json_string_prefix(self.buffer[self.start :])
         if len(value) > self.sent:
+            self.text = value
             self.on_text(value[self.sent :])
             self.sent = len(value)
         self.done = closed

@@ -28,11 +28,12 @@ from .speech import Speaker
 from .sync import SyncController
 from .tasks import TaskRunner
 from .today import TodayPage
+from .tutor import TutorPage, close_work
 from .welcome import WelcomeScreen
 from .widgets import ElidedLabel, Page, button, label
 
-# The sidebar, in Ctrl+1..6 order: icon and the page's title (in its page's translation
-# context). Library is last, so the other pages keep their Ctrl+1..5.
+# The sidebar, in Ctrl+1..7 order: icon and the page's title (in its page's translation
+# context). Pages added later come last, so the others keep their Ctrl+number.
 _NAV = (
     ("☀", "TodayPage", "Today"),
     ("✎", "PracticePage", "Practice"),
@@ -40,14 +41,16 @@ _NAV = (
     ("▦", "ProgressPage", "Progress"),
     ("⚙", "SettingsPage", "Settings"),
     ("▤", "LibraryPage", "Library"),
+    ("❝", "TutorPage", "Tutor"),
 )
+TUTOR = 6
 
 
 class Shell(QWidget):
-    """Sidebar navigation (Ctrl+1..6) and the pages of a logged-in profile.
+    """Sidebar navigation (Ctrl+1..7) and the pages of a logged-in profile.
 
     Only Today is built at login; every other page is built the first time it is shown or
-    asked for (`shell.practice` …), so logging in costs one page, not six.
+    asked for (`shell.practice` …), so logging in costs one page, not seven.
     """
 
     page_changed = Signal(int)
@@ -86,6 +89,7 @@ class Shell(QWidget):
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
         self.sync = SyncController(ctx, self)
+        self._ai_runner: TaskRunner | None = None
         self.today = TodayPage(ctx)
         self.today.start_practice.connect(lambda: self.show_page(1))
         self.today.start_review.connect(lambda: self.show_page(2))
@@ -123,12 +127,33 @@ class Shell(QWidget):
         if index == 3:
             return ProgressPage(self.ctx)
         if index == 4:
-            settings = SettingsPage(self.ctx, self.sync)
+            settings = SettingsPage(self.ctx, self.sync, lambda: self.ai_runner)
             settings.saved.connect(lambda: self.who.setText(settings.display_name.text()))
             settings.saved.connect(self.sync.activity)
             settings.theme_changed.connect(self.theme_changed)
             return settings
+        if index == TUTOR:
+            return TutorPage(self.ctx, self.speaker, self.ai_runner)
         return LibraryPage(self.ctx)
+
+    @property
+    def ai_runner(self) -> TaskRunner:
+        """The worker for model calls (the tutor, Settings → AI provider), started on first
+        use: a reply may take a minute, and the data worker's pages must not wait behind it."""
+        if self._ai_runner is None:
+            self._ai_runner = TaskRunner(name="aidioma-ai")
+        return self._ai_runner
+
+    @property
+    def ai_started(self) -> TaskRunner | None:
+        """The AI worker if it was started (to be waited for at exit), else None."""
+        return self._ai_runner
+
+    def close_ai(self) -> Callable[[], None]:
+        """At logout or quit: the tutor's calls stop now; the work returned (for the data
+        worker, before the session closes) ends a running conversation, wiping its turns."""
+        page = self._pages[TUTOR]
+        return close_work(page if isinstance(page, TutorPage) else None, self._ai_runner)
 
     @property
     def practice(self) -> PracticePage:
@@ -150,6 +175,10 @@ class Shell(QWidget):
     def library(self) -> LibraryPage:
         return cast(LibraryPage, self.page(5))
 
+    @property
+    def tutor(self) -> TutorPage:
+        return cast(TutorPage, self.page(TUTOR))
+
     def _refresh_current(self) -> None:
         cast(Page, self.stack.currentWidget()).refresh()
 
@@ -158,6 +187,9 @@ class Shell(QWidget):
 
     def _switch(self, index: int) -> None:
         page = self.page(index)
+        leaving = self.stack.currentWidget()
+        if isinstance(leaving, TutorPage) and leaving is not page:
+            leaving.leave()  # a conversation ends when its page is left
         self.stack.setCurrentWidget(page)
         page.refresh()
         self.page_changed.emit(index)
@@ -219,14 +251,18 @@ class MainWindow(QMainWindow):
         ctx, shell = self.ctx, self.shell
         self.ctx = self.shell = None
         ctx.library.stop_updates()  # no progress reaches the page deleted below
+        close_ai = shell.close_ai()
         shell.sync.stop()
         self._retired.append(shell.sync.runner)  # kept until its thread has ended
+        if shell.ai_started is not None:
+            self._retired.append(shell.ai_started)
         self.sync_state.hide()
         self.screens.setCurrentWidget(self.welcome)
         self.setWindowTitle("AIdioma")
         sync_service = shell.sync.service
 
         def end() -> None:
+            close_ai()  # waits (on the worker) for the tutor's worker, then ends its talk
             sync_service.close()  # waits (on the worker) for a sync under way to end
             ctx.service.logout(ctx.learner)
 
@@ -244,10 +280,14 @@ class MainWindow(QMainWindow):
         if self.ctx is None or self.shell is None:
             return None
         ctx, sync = self.ctx, self.shell.sync
+        close_ai = self.shell.close_ai()
         sync.stop()
         self._retired.append(sync.runner)
+        if self.shell.ai_started is not None:
+            self._retired.append(self.shell.ai_started)
 
         def end() -> None:
+            close_ai()
             sync.service.close()
             ctx.service.logout(ctx.learner)
 

@@ -1,13 +1,15 @@
-"""Settings: profile, learning, appearance, data, sync; the AI tutor arrives later."""
+"""Settings: profile, learning, appearance, data, sync, the AI tutor's model, embeddings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -20,11 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.usage import Spending
+from ..services import ai_settings
+from ..services.ai_settings import AiSettings
 from ..services.export import export_profile
+from ..services.tutor import TutorService
+from ..services.tutor_page import OllamaFound, find_ollama, has_key, list_models
 from .context import Context
 from .library import EmbeddingsBox
 from .sync import SyncBox, SyncController
-from .tasks import readable
+from .tasks import TaskRunner, readable
+from .tutor import money
 from .widgets import Page, button, label, scrolls_past
 
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -43,7 +51,11 @@ class SettingsPage(Page):
     saved = Signal()
 
     def __init__(
-        self, ctx: Context, sync: SyncController | None = None, parent: QWidget | None = None
+        self,
+        ctx: Context,
+        sync: SyncController | None = None,
+        ai: Callable[[], TaskRunner] | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(self.tr("Settings"), parent)
         self.ctx = ctx
@@ -149,18 +161,9 @@ class SettingsPage(Page):
             # The page is built on first use, after login: show what sync already knows.
             self.sync_box.show_status(sync.status)
             self.body.addWidget(self.sync_box)
-        box, form = _group(self.tr("AI tutor"))
-        form.addRow(
-            label(
-                self.tr(
-                    "Coming soon: talk through everyday scenarios with a tutor, "
-                    "on a local model or a service you choose."
-                ),
-                "subtle",
-                wrap=True,
-            )
-        )
-        self.body.addWidget(box)
+        # Model calls on their own worker (a slow server must not hold up the data worker).
+        self.ai_box = AiProviderBox(ctx, ai or (lambda: ctx.runner))
+        self.body.addWidget(self.ai_box)
 
         self.embeddings = EmbeddingsBox(ctx)  # documents: which model embeds them
         self.body.addWidget(self.embeddings)
@@ -176,6 +179,7 @@ class SettingsPage(Page):
 
     def refresh(self) -> None:
         self.ctx.run(self.ctx.learner.settings, self._show)
+        self.ai_box.refresh()
         if self.sync_box is not None:
             self.sync_box.controller.refresh()
 
@@ -190,6 +194,7 @@ class SettingsPage(Page):
         self.day_starts_at.setValue(s["day_starts_at"])
         self.retention.setValue(s["desired_retention"])
         self.new_cards.setValue(s["new_cards_per_day"])
+        self.ai_box.budget.setValue(float(s.get("ai_budget_usd", 0.0)))
 
     def values(self) -> dict[str, Any]:
         return {
@@ -202,6 +207,7 @@ class SettingsPage(Page):
             "day_starts_at": self.day_starts_at.value(),
             "desired_retention": round(self.retention.value(), 2),
             "new_cards_per_day": self.new_cards.value(),
+            "ai_budget_usd": round(self.ai_box.budget.value(), 2),
         }
 
     def save_settings(self) -> None:
@@ -212,19 +218,29 @@ class SettingsPage(Page):
         if values["primary_language"] == values["target_language"]:
             self._say(self.tr("The language you learn must differ from your own language."), "bad")
             return
+        problem = self.ai_box.problem()
+        if problem:
+            self._say(problem, "bad")
+            return
         changed = {k: v for k, v in values.items() if self.loaded.get(k) != v}
         learner, service, password = self.ctx.learner, self.ctx.service, self.password.text()
+        ai, key = self.ai_box.current(), self.ai_box.api_key.text().strip()
+        ai_changed = ai != self.ai_box.loaded or bool(key)
 
         def work() -> dict[str, Any]:
             learner.change_settings(changed)  # all or none
             if password:
                 service.set_password(learner, password)
+            if ai_changed:  # this computer's choice; the key only to the keyring
+                ai_settings.save(learner, ai, key or None)
             return learner.settings()
 
         self.ctx.run(work, self._saved, lambda e: self._say(readable(e), "bad"))
 
     def _saved(self, s: dict[str, Any]) -> None:
         self.password.clear()
+        self.ai_box.api_key.clear()
+        self.ai_box.refresh()
         self._show(s)
         self._say(self.tr("Saved."), "good")
         self.saved.emit()
@@ -279,3 +295,277 @@ class SettingsPage(Page):
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(text, 5000)
+
+
+PROVIDERS = ("", "ollama", "openai", "anthropic")
+
+
+class AiProviderBox(QGroupBox):
+    """Settings → AI provider: the model the tutor talks with on this computer, its key (only
+    ever in the OS keyring), the monthly budget (synced: the same on every laptop) and this
+    month's spending. Saved with the page's Save; Test and the search for a local Ollama run on
+    the AI worker, never on the UI thread."""
+
+    def __init__(
+        self, ctx: Context, ai: Callable[[], TaskRunner], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(self.tr("AI provider (the tutor)"), parent)
+        self.ctx = ctx
+        self.ai = ai
+        self.loaded = AiSettings()
+        self._probe = 0  # the latest search for Ollama: older answers are dropped
+        self.setAccessibleName(self.tr("AI provider"))
+        form = QFormLayout(self)
+        form.setSpacing(10)
+        form.addRow(
+            label(
+                self.tr(
+                    "With no model the tutor runs its scenarios as guided dialogues, offline. "
+                    "A local Ollama keeps every word on this computer; a cloud service is "
+                    "asked for your consent before the first conversation goes there."
+                ),
+                "subtle",
+                wrap=True,
+            )
+        )
+        self.kind = scrolls_past(QComboBox())
+        for value, text in zip(
+            PROVIDERS,
+            (
+                self.tr("None (guided dialogues)"),
+                self.tr("Ollama"),
+                self.tr("OpenAI-compatible service"),
+                self.tr("Anthropic (Claude)"),
+            ),
+            strict=True,
+        ):
+            self.kind.addItem(text, value)
+        self.url = QLineEdit()
+        self.model = scrolls_past(QComboBox())
+        self.model.setEditable(True)
+        self.model.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.model.lineEdit().setPlaceholderText(self.tr("e.g. llama3.2"))
+        self.api_key = QLineEdit()
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setMaxLength(500)
+        self.insecure = QCheckBox(
+            self.tr("Allow insecure connection (plain http to another computer)")
+        )
+        self.insecure.setToolTip(
+            self.tr(
+                "Plain http sends your conversations and the API key unencrypted. Only for a "
+                "computer on a network you trust; this computer needs no tick."
+            )
+        )
+        self.test_button = button(self.tr("Test"), self.tr("Test the AI provider"))
+        self.test_button.clicked.connect(self.test)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model, 1)
+        model_row.addWidget(self.test_button)
+        self.state = label("", "subtle", wrap=True, name=self.tr("AI provider status"))
+        self.budget = scrolls_past(QDoubleSpinBox())
+        self.budget.setRange(0, 10_000)
+        self.budget.setDecimals(2)
+        self.budget.setSingleStep(1)
+        self.budget.setPrefix("$ ")
+        self.budget.setSpecialValueText(self.tr("No limit"))
+        self.budget.setToolTip(
+            self.tr("A warning at 80 %; at 100 % the tutor makes no more calls until next month.")
+        )
+        self.spending = label("", "subtle", wrap=True, name=self.tr("This month's spending"))
+        for text, widget in (
+            (self.tr("Provider"), self.kind),
+            (self.tr("Address"), self.url),
+            (self.tr("API key"), self.api_key),
+            ("", self.insecure),
+            (self.tr("Monthly budget"), self.budget),
+        ):
+            widget.setAccessibleName(text or self.insecure.text())
+        self.model.setAccessibleName(self.tr("Model"))
+        form.addRow(self.tr("Provider"), self.kind)
+        form.addRow(self.tr("Address"), self.url)
+        form.addRow(self.tr("Model"), model_row)
+        form.addRow(self.tr("API key"), self.api_key)
+        form.addRow("", self.insecure)
+        form.addRow("", self.state)
+        form.addRow(self.tr("Monthly budget"), self.budget)
+        form.addRow(self.tr("This month"), self.spending)
+        self.kind.activated.connect(lambda _i: self._kind_changed())
+        self.url.editingFinished.connect(self._look_for_ollama)
+        self._enable()
+
+    # ---- loading ----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the saved choice, whether a key is stored, and the month's spending."""
+        learner = self.ctx.learner
+
+        def work() -> tuple[AiSettings, bool, Spending]:
+            settings = ai_settings.load(learner)
+            return settings, has_key(settings), TutorService(learner).spending()
+
+        self.ctx.run(work, lambda r: self.show_loaded(*r), self._failed)
+
+    def show_loaded(self, settings: AiSettings, key_stored: bool, spending: Spending) -> None:
+        self.loaded = settings
+        self.kind.setCurrentIndex(max(0, self.kind.findData(settings.kind)))
+        self.url.setText(settings.url or ai_settings.DEFAULT_URLS.get(settings.kind, ""))
+        self.model.setCurrentText(settings.model)
+        self.insecure.setChecked(settings.allow_insecure)
+        self.api_key.clear()
+        self.api_key.setPlaceholderText(
+            self.tr("A key is stored in the system keyring; type a new one to replace it")
+            if key_stored
+            else self.tr("Only for services that need one; kept in the system keyring")
+        )
+        self._enable()
+        self.show_spending(spending)
+        if settings.kind == "ollama":
+            self._look_for_ollama()
+
+    def show_spending(self, spending: Spending) -> None:
+        names = {
+            "ollama": "Ollama",
+            "openai": self.tr("OpenAI-compatible"),
+            "anthropic": "Anthropic",
+        }
+        if not spending.calls:
+            text = self.tr("No AI use this month.")
+        else:
+            parts = [
+                f"{names.get(kind, kind)} {money(cost)}"
+                for kind, cost in sorted(spending.by_service.items())
+            ]
+            text = (
+                self.tr("%1 in %2 calls")
+                .replace("%1", money(spending.total))
+                .replace("%2", str(spending.calls))
+                + " ("
+                + ", ".join(parts)
+                + ")"
+            )
+        if spending.budget_usd:
+            text += " · " + self.tr("%1 % of the budget").replace(
+                "%1", str(int((spending.share or 0) * 100))
+            )
+        self.spending.setText(text)
+        role = "bad" if spending.exhausted else "almost" if spending.warn else "subtle"
+        self.spending.setProperty("role", role)
+        self.spending.style().polish(self.spending)
+
+    # ---- the form ---------------------------------------------------------------------
+
+    def current(self) -> AiSettings:
+        kind = str(self.kind.currentData())
+        if not kind:
+            return AiSettings()
+        return AiSettings(
+            kind=kind,
+            url=self.url.text().strip(),
+            model=self.model.currentText().strip(),
+            allow_insecure=self.insecure.isChecked(),
+        )
+
+    def problem(self) -> str:
+        """Why the form cannot be saved as it is, or ""."""
+        settings = self.current()
+        if settings.kind and not settings.model:
+            return self.tr(
+                "Name the model the tutor should use (for Ollama, `ollama list` shows yours)."
+            )
+        return ""
+
+    def _kind_changed(self) -> None:
+        kind = str(self.kind.currentData())
+        defaults = set(ai_settings.DEFAULT_URLS.values())
+        if not self.url.text().strip() or self.url.text().strip() in defaults:
+            self.url.setText(ai_settings.DEFAULT_URLS.get(kind, ""))
+        self.model.clear()
+        if kind == self.loaded.kind:
+            self.model.setCurrentText(self.loaded.model)
+        self.api_key.clear()  # a key typed for another service is not this one's
+        self._say("", "subtle")
+        self._enable()
+        if kind == "ollama":
+            self._look_for_ollama()
+
+    def _enable(self) -> None:
+        kind = str(self.kind.currentData())
+        # Ollama takes a key too, behind a proxy that asks for one.
+        for widget in (self.url, self.model, self.api_key, self.insecure, self.test_button):
+            widget.setEnabled(bool(kind))
+
+    def _look_for_ollama(self) -> None:
+        """Offer the models of an Ollama at the address (on the AI worker, briefly)."""
+        if self.kind.currentData() != "ollama":
+            return
+        self._probe += 1
+        probe, url = self._probe, self.url.text().strip()
+        self._say(self.tr("Looking for Ollama…"), "subtle")
+        self.ai().run(lambda: find_ollama(url), lambda found: self._found(probe, url, found))
+
+    def _found(self, probe: int, url: str, found: OllamaFound | None) -> None:
+        if probe != self._probe or self.kind.currentData() != "ollama":
+            return
+        if found is None:
+            self._say(
+                self.tr(
+                    "No Ollama answers at %1. Install it from ollama.com, start it, then run "
+                    "`ollama pull llama3.2`."
+                ).replace("%1", url or ai_settings.DEFAULT_URLS["ollama"]),
+                "bad",
+            )
+            return
+        self._offer(found.models)
+        if found.models:
+            self._say(
+                self.tr("Ollama is running with %1 models.").replace("%1", str(len(found.models))),
+                "good",
+            )
+        else:
+            self._say(
+                self.tr("Ollama is running but has no models yet: run `ollama pull llama3.2`."),
+                "bad",
+            )
+
+    def _offer(self, models: list[str]) -> None:
+        """Fill the model list, keeping what is typed (or the first model if nothing is)."""
+        typed = self.model.currentText().strip()
+        self.model.clear()
+        self.model.addItems(models)
+        self.model.setCurrentText(typed or (models[0] if models else ""))
+
+    def test(self) -> None:
+        """List the provider's models with the form as it is (the key typed or stored)."""
+        settings, key = self.current(), self.api_key.text().strip()
+        if not settings.kind:
+            return
+        self.test_button.setEnabled(False)
+        self._say(self.tr("Testing…"), "subtle")
+
+        def done(models: list[str]) -> None:
+            self.test_button.setEnabled(True)
+            self._offer(models)
+            model = self.model.currentText().strip()
+            text = self.tr("Found %1 models: %2.").replace("%1", str(len(models)))
+            text = text.replace("%2", ", ".join(models[:6]) + (" …" if len(models) > 6 else ""))
+            if model and model not in models:
+                text += " " + self.tr("%1 is not among them.").replace("%1", model)
+                self._say(text, "almost")
+            else:
+                self._say(text, "good")
+
+        def failed(error: BaseException) -> None:
+            self.test_button.setEnabled(True)
+            self._failed(error)
+
+        self.ai().run(lambda: list_models(settings, key or None), done, failed)
+
+    def _failed(self, error: BaseException) -> None:
+        self._say(readable(error), "bad")
+
+    def _say(self, text: str, role: str) -> None:
+        self.state.setText(text)
+        self.state.setVisible(bool(text))
+        self.state.setProperty("role", role)
+        self.state.style().polish(self.state)
