@@ -287,9 +287,15 @@ class TutorPage(Page):
             self.tr("🔊 Listen"), self.tr("Listen to the tutor's last line"), shortcut="Ctrl+L"
         )
         self.listen.clicked.connect(self._listen)
+        self.translate_button = button(
+            self.tr("Translate"),
+            self.tr("The tutor's last line in your language"),
+            shortcut="Ctrl+T",
+        )
+        self.translate_button.clicked.connect(self.translate_last)
         self.end_button = button(self.tr("End"), self.tr("End the conversation"))
         self.end_button.clicked.connect(self.end)
-        for widget in (self.hint_button, self.listen, self.end_button):
+        for widget in (self.hint_button, self.translate_button, self.listen, self.end_button):
             header.addWidget(widget, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(header)
 
@@ -574,6 +580,7 @@ class TutorPage(Page):
         self._say(opening)
         self.listen.setVisible(self.speaker.available(self.setup.service.learns))
         self.hint_button.setEnabled(True)
+        self.translate_button.setEnabled(True)
         self.end_button.setEnabled(True)
         self.end_button.setProperty("role", None)
         self.end_button.style().polish(self.end_button)
@@ -1006,6 +1013,7 @@ class TutorPage(Page):
         self.input.setEnabled(False)
         self.send_button.setEnabled(False)
         self.hint_button.setEnabled(False)
+        self.translate_button.setEnabled(False)
         self._emphasise_end()
 
     def _emphasise_end(self) -> None:
@@ -1027,6 +1035,26 @@ class TutorPage(Page):
         )
         self.hint.show()
 
+    def translate_last(self) -> None:
+        """The tutor's last line in the learner's language, on the model worker (the model is
+        asked; in a guided dialogue, the task that goes with the line)."""
+        conversation = self.conversation
+        if conversation is None or not self.conversation_running:
+            return
+        self.translate_button.setEnabled(False)
+
+        def shown(text: str) -> None:
+            self.translate_button.setEnabled(True)
+            if text:
+                self.hint.setText(self.tr("In your language: %1").replace("%1", text))
+                self.hint.show()
+
+        def failed(error: BaseException) -> None:
+            self.translate_button.setEnabled(True)
+            self._fail(error)
+
+        self.ai.run(conversation.translate_last, shown, failed)
+
     def _listen(self) -> None:
         if self._last_line and self.setup is not None:
             self.speaker.say(self._last_line, self.setup.service.learns)
@@ -1046,6 +1074,7 @@ class TutorPage(Page):
         self.end_button.setEnabled(False)
         self.send_button.setEnabled(False)
         self.hint_button.setEnabled(False)
+        self.translate_button.setEnabled(False)
         self.input.setEnabled(False)
         self.task.setText(self.tr("Ending the conversation…"))
         self.task.show()

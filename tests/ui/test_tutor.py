@@ -253,6 +253,17 @@ def test_a_model_conversation_with_feedback_cards_and_a_summary(
     cards = on_worker(harness, lambda: [e for e in learner.db.events() if e.kind == "card.added"])
     assert [(c.payload["es"], c.payload["en"]) for c in cards] == [("tostada", "toast")]
 
+    server.script(
+        Reply(
+            text="Of course! A coffee with milk. Would you like something?",
+            tokens_in=0,
+            tokens_out=0,
+        ),
+        Reply(text="y", data=SUMMARY, tokens_in=300, tokens_out=60),
+    )
+    qtbot.mouseClick(page.translate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "In your language: Of course!" in page.hint.text(), timeout=WAIT_MS)
+
     conversation = page.conversation
     qtbot.mouseClick(page.end_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.view == "summary", timeout=WAIT_MS)
