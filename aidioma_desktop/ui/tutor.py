@@ -39,7 +39,15 @@ from ..domain.content import Scenario
 from ..domain.grading import Grade
 from ..domain.usage import Spending
 from ..services import ai_settings
-from ..services.tutor import FREE_TALK, Conversation, GuidedResult, Summary, TurnResult
+from ..services.tutor import (
+    DOCUMENT_TALK,
+    FREE_TALK,
+    Conversation,
+    GuidedResult,
+    Summary,
+    TurnResult,
+    TutorError,
+)
 from ..services.tutor_page import ProviderError, TutorSetup, open_tutor
 from .context import Context
 from .speech import Speaker
@@ -417,13 +425,19 @@ class TutorPage(Page):
             free.setFlags(free.flags() & ~Qt.ItemFlag.ItemIsEnabled)
             free.setToolTip(self.tr("A free conversation needs an AI model."))
         self.scenario_list.addItem(free)
+        document = QListWidgetItem(self.tr("Talk about my document"))
+        document.setData(Qt.ItemDataRole.UserRole, DOCUMENT_TALK)
+        if not model:
+            document.setFlags(document.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            document.setToolTip(self.tr("A talk about your document needs an AI model."))
+        self.scenario_list.addItem(document)
         self._scenarios = {s.id: s for s in setup.service.scenarios()}
         for scenario in self._scenarios.values():
             item = QListWidgetItem(scenario.name[speaks])
             item.setData(Qt.ItemDataRole.UserRole, scenario.id)
             item.setToolTip(scenario.description[speaks])
             self.scenario_list.addItem(item)
-        row = 1
+        row = 2  # the first scenario (after the free talk and the document talk)
         for index in range(self.scenario_list.count()):
             item = self.scenario_list.item(index)
             if item.data(Qt.ItemDataRole.UserRole) == chosen_id and item.flags() & (
@@ -460,6 +474,18 @@ class TutorPage(Page):
             return
         speaks = self.setup.service.speaks
         scenario = self._scenarios.get(item.data(Qt.ItemDataRole.UserRole))
+        if item.data(Qt.ItemDataRole.UserRole) == DOCUMENT_TALK:
+            self.scenario_name.setText(self.tr("Talk about my document"))
+            self.scenario_text.setText(
+                self.tr(
+                    "Talk about the documents you added to the Library in this session: each of "
+                    "your turns goes to the tutor with the passages closest to it."
+                )
+            )
+            self.persona_text.setText("")
+            for widget in (self.goals_title, self.goals_preview, self.phrases_title, self.phrases):
+                widget.hide()
+            return
         if scenario is None:
             self.scenario_name.setText(self.tr("Free conversation"))
             self.scenario_text.setText(
@@ -550,8 +576,17 @@ class TutorPage(Page):
         assert self.setup is not None
         service = self.setup.service
 
+        library = self.ctx.library
+
+        def passages(question: str) -> list[str]:
+            return [p.text for p in library.search(question, 3)]
+
         def work() -> tuple[Conversation, str]:
-            conversation = service.start(scenario_id, level)
+            if scenario_id == DOCUMENT_TALK and not any(d.available for d in library.documents()):
+                raise TutorError(
+                    "Add a document in the Library first (this session), then talk about it here."
+                )
+            conversation = service.start(scenario_id, level, passages=passages)
             return conversation, conversation.opening()
 
         self.ai.run(work, lambda r: self._started(*r), self._fail)

@@ -132,12 +132,13 @@ def test_a_guided_dialogue_with_no_model(harness, qtbot, make_profile):
     assert page.connect_note.isVisible()
     assert "ollama pull llama3.2" in page.connect_note.text()
     assert "Settings → AI provider" in page.connect_note.text()
-    free = page.scenario_list.item(0)
+    free, document = page.scenario_list.item(0), page.scenario_list.item(1)
     assert not free.flags() & Qt.ItemFlag.ItemIsEnabled  # a free talk needs a model
-    assert page.scenario_list.count() == 15  # the 14 scenarios and the free talk
+    assert not document.flags() & Qt.ItemFlag.ItemIsEnabled  # so does a talk on a document
+    assert page.scenario_list.count() == 16  # the 14 scenarios, the free and document talks
 
     start(qtbot, page)
-    page.scenario_list.setCurrentRow(1)
+    page.scenario_list.setCurrentRow(2)
     assert page.scenario_name.text()  # in the learner's own language
     talking(qtbot, page)
     assert lines(page) == [steps[0].persona]
@@ -485,3 +486,29 @@ def test_settings_test_says_what_is_wrong(harness, qtbot, make_profile, server):
     box.model.setCurrentText("")
     qtbot.mouseClick(settings.save, Qt.MouseButton.LeftButton)
     assert "Name the model" in settings.status.text()
+
+
+def test_talking_about_a_document_needs_one_and_sends_its_passages(
+    harness, qtbot, make_profile, server, tmp_path
+):
+    make_profile("Ana")
+    harness.start("Ana")
+    use_model(harness, server)
+    page = open_tutor(harness, qtbot)
+    start(qtbot, page, "document")
+    qtbot.waitUntil(lambda: "Add a document in the Library" in page.error.text(), timeout=WAIT_MS)
+
+    source = tmp_path / "receta.txt"
+    source.write_text("La receta de la tortilla lleva huevos, patatas y cebolla.", encoding="utf-8")
+    library = harness.window.ctx.library
+    on_worker(harness, lambda: library.add(source))
+    qtbot.waitUntil(
+        lambda: any(d.available for d in on_worker(harness, library.documents)), timeout=WAIT_MS
+    )
+    start(qtbot, page, "document")
+    talking(qtbot, page)
+    server.script(Reply(text="¡Qué rica! ¿La haces tú?"))
+    say(qtbot, page, "¿Qué lleva la tortilla?")
+    qtbot.waitUntil(lambda: not page.sending and len(lines(page)) == 3, timeout=WAIT_MS)
+    last = server.chats[-1].body["messages"][-1]["content"]
+    assert "<passage>" in last and "huevos" in last
