@@ -25,7 +25,7 @@ from ..services.practice import PracticeItem, PracticeResult, tutor_embedder
 from .context import Context
 from .speech import Speaker
 from .tasks import readable
-from .widgets import Page, button, card, count, label, scrolls_past
+from .widgets import Page, button, card, count, label, scrolls_past, verdict_words
 
 LEVELS = ("beginner", "intermediate", "advanced")
 log = logging.getLogger(__name__)
@@ -302,27 +302,14 @@ class PracticePage(Page):
         g = result.grade
         checked = result.checked
         if result.accepted:
-            text, role = self.tr("✓ Correct"), "good"
+            text, role = verdict_words("correct")
         elif checked is not None:
-            text = (
-                {
-                    "correct": self.tr("✓ Correct"),
-                    "almost": self.tr("≈ Almost"),
-                    "wrong": self.tr("✗ Not quite"),
-                }[checked.verdict]
-                + " · "
-                + self.tr("checked by the tutor")
-            )
-            role = {"correct": "good", "almost": "almost", "wrong": "bad"}[checked.verdict]
+            text, role = verdict_words(checked.verdict)
+            text += " · " + self.tr("checked by the tutor")
         elif result.unsure:
             text, role = self.tr("Not one of the answers I know; it may still be right"), "almost"
         else:
-            text = {
-                "correct": self.tr("✓ Correct"),
-                "almost": self.tr("≈ Almost"),
-                "wrong": self.tr("✗ Not quite"),
-            }[g.verdict]
-            role = {"correct": "good", "almost": "almost", "wrong": "bad"}[g.verdict]
+            text, role = verdict_words(g.verdict)
         self.verdict.setText(f"{text}  ·  {result.score}/100")
         self.verdict.setProperty("role", role)
         self.verdict.style().polish(self.verdict)

@@ -52,7 +52,7 @@ from ..services.tutor_page import ProviderError, TutorSetup, open_tutor
 from .context import Context
 from .speech import Speaker
 from .tasks import TaskRunner, readable
-from .widgets import Page, button, card, label, number, scrolls_past
+from .widgets import Page, button, card, label, number, scrolls_past, verdict_words
 
 log = logging.getLogger(__name__)
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -1014,12 +1014,7 @@ class TutorPage(Page):
         if g.unsure:
             text, role = self.tr("Not one of the answers I know; it may still be right"), "almost"
         else:
-            text = {
-                "correct": self.tr("✓ Correct"),
-                "almost": self.tr("≈ Almost"),
-                "wrong": self.tr("✗ Not quite"),
-            }[g.verdict]
-            role = {"correct": "good", "almost": "almost", "wrong": "bad"}[g.verdict]
+            text, role = verdict_words(g.verdict)
         feedback.add(label(f"{text}  ·  {g.score}/100", role, name=self.tr("Verdict")))
         if g.feedback and not g.unsure:
             feedback.add(label(g.feedback, wrap=True, name=self.tr("Feedback")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QLocale, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -155,3 +155,15 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Reload what the page shows (called when it becomes visible)."""
+
+
+def verdict_words(verdict: str) -> tuple[str, str]:
+    """A verdict as the pages show it: its words (✓ Correct, ≈ Almost, ✗ Not quite) and the
+    style role that colours them (and never the colour alone: the mark says it too)."""
+    words = {
+        "correct": QCoreApplication.translate("Verdict", "✓ Correct"),
+        "almost": QCoreApplication.translate("Verdict", "≈ Almost"),
+        "wrong": QCoreApplication.translate("Verdict", "✗ Not quite"),
+    }
+    roles = {"correct": "good", "almost": "almost", "wrong": "bad"}
+    return words[verdict], roles[verdict]
