@@ -98,10 +98,13 @@ def lines(page: TutorPage) -> list[str]:
 
 
 def shown_in(widget, root) -> bool:
-    """Not hidden, nor inside anything hidden, up to `root`. (A widget added to a window on
-    screen is shown a moment later, by a queued event: `isVisible` would race with that.)"""
+    """Not hidden on purpose, nor inside anything hidden on purpose, up to `root`. (A widget
+    added to a window on screen is shown a moment later, by a queued event: until then it is
+    "hidden" too, and `isHidden` or `isVisible` would race with that.)"""
     while widget is not None and widget is not root:
-        if widget.isHidden():
+        if widget.isHidden() and widget.testAttribute(
+            Qt.WidgetAttribute.WA_WState_ExplicitShowHide
+        ):
             return False
         widget = widget.parentWidget()
     return True
@@ -238,6 +241,8 @@ def test_a_model_conversation_with_feedback_cards_and_a_summary(
     say(qtbot, page, "Hola, quiero un cafe con leche")
     qtbot.waitUntil(lambda: not page.sending and len(lines(page)) == 3, timeout=WAIT_MS)
     assert lines(page)[1:] == ["Hola, quiero un cafe con leche", FEEDBACK["reply"]]
+    # Widgets added to a shown page show at the next turn of the event loop (Qt queues it).
+    qtbot.waitUntil(lambda: "+ tostada — toast" in texts(page.talk), timeout=WAIT_MS)
     shown = texts(page.talk)
     (correction,) = [t for t in shown if "un café" in t]
     assert "un cafe" in correction and "(accent)" in correction and "tilde" in correction
