@@ -206,6 +206,17 @@ SETTINGS: dict[str, tuple[Check, Any]] = {
 # older app keeps it unread instead of refusing a key it does not know.
 SETTING_SINCE = {"ai_budget_usd": 3}
 
+# An answer accepted for a sentence and direction (or that acceptance undone), and the attempt
+# it settles.
+_ACCEPTANCE = PayloadSpec(
+    required={
+        "content_id": _CONTENT_ID,
+        "direction": choice(*DIRECTIONS),
+        "answer": text(MAX_ANSWER_CHARS, 1),
+    },
+    optional={"attempt_id": _EVENT_ID},
+)
+
 SPECS: dict[str, PayloadSpec] = {
     "practice.attempted": PayloadSpec(
         required={
@@ -303,23 +314,9 @@ SPECS: dict[str, PayloadSpec] = {
     ),
     # "I was right": the person accepts an answer the grader did not know (projections.py: it
     # counts as correct from then on, and settles the attempt `attempt_id` as correct).
-    "answer.accepted": PayloadSpec(
-        required={
-            "content_id": _CONTENT_ID,
-            "direction": choice(*DIRECTIONS),
-            "answer": text(MAX_ANSWER_CHARS, 1),
-        },
-        optional={"attempt_id": _EVENT_ID},
-    ),
+    "answer.accepted": _ACCEPTANCE,
     # An acceptance undone (a mistaken press): events are never edited, so a new one says so.
-    "answer.unaccepted": PayloadSpec(
-        required={
-            "content_id": _CONTENT_ID,
-            "direction": choice(*DIRECTIONS),
-            "answer": text(MAX_ANSWER_CHARS, 1),
-        },
-        optional={"attempt_id": _EVENT_ID},
-    ),
+    "answer.unaccepted": _ACCEPTANCE,
     # The AI tutor's verdict on an attempt the offline grader was unsure of (from the model or
     # its local cache): it settles the attempt (projections: the latest verdict counts).
     "attempt.checked": PayloadSpec(

@@ -18,23 +18,11 @@ from aidioma_desktop.services import ai_settings
 from aidioma_desktop.services.session import Learner, SessionService
 from aidioma_desktop.services.tutor import ReplyStreamer, TutorError, TutorService
 from aidioma_desktop.store.paths import AppPaths
+from tests.ai.replies import FEEDBACK, SUMMARY
 from tests.ai.standin import Reply, StandIn
 from tests.documents.test_library import scan
 
 MARKER = "ZQXMARKER"
-FEEDBACK = {
-    "reply": "¡Claro! Un café con leche. ¿Quiere algo de comer?",
-    "corrections": [
-        {"wrong": "un cafe", "right": "un café", "kind": "accent", "reason": "café lleva tilde"}
-    ],
-    "new_words": [{"word": "tostada", "translation": "toast"}],
-    "goals_met": [0, 1],
-}
-SUMMARY = {
-    "summary": "You ordered well.",
-    "review": ["café, with its accent"],
-    "rubric": {"accuracy": 4, "vocabulary": 3, "fluency": 4, "task": 3},
-}
 URLS = {"ollama": "", "openai": "/v1", "anthropic": ""}
 
 

@@ -17,23 +17,10 @@ from aidioma_desktop.services.content import ContentLibrary
 from aidioma_desktop.services.session import SessionService
 from aidioma_desktop.ui.main_window import TUTOR
 from aidioma_desktop.ui.tutor import TutorPage
+from tests.ai.replies import FEEDBACK, SUMMARY
 from tests.ai.standin import Reply, StandIn
 from tests.documents.test_library import scan
 from tests.ui.conftest import WAIT_MS
-
-FEEDBACK = {
-    "reply": "¡Claro! Un café con leche. ¿Quiere algo de comer? Tenemos tostadas.",
-    "corrections": [
-        {"wrong": "un cafe", "right": "un café", "kind": "accent", "reason": "café lleva tilde"}
-    ],
-    "new_words": [{"word": "tostada", "translation": "toast"}],
-    "goals_met": [0, 1],
-}
-SUMMARY = {
-    "summary": "You greeted the waiter and ordered well.",
-    "review": ["café, with its accent"],
-    "rubric": {"accuracy": 4, "vocabulary": 3, "fluency": 4, "task": 3},
-}
 
 
 @pytest.fixture(scope="module")
