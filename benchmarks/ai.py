@@ -1,4 +1,5 @@
-"""The AI tutor's figures, against a stand-in model server on 127.0.0.1 (tests/ai/standin.py):
+"""The AI tutor's figures, against a stand-in model server on 127.0.0.1 (tests/ai/standin.py),
+run in a process of its own as a real model server is:
 
 - first_token_overhead_ms: Send → the reply's first words in hand (the service's streaming
   callback), minus the stand-in's own time to its first byte (none: it answers at once).
@@ -39,9 +40,9 @@ from .grading import load, run_set
 
 def run() -> Iterator[tuple[str, float, str]]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from tests.ai.standin import Reply, StandIn  # the stand-in lives with the tests
+    from tests.ai.standin import Reply, StandInProcess  # the stand-in lives with the tests
 
-    with tempfile.TemporaryDirectory() as folder, StandIn(key=None) as server:
+    with tempfile.TemporaryDirectory() as folder, StandInProcess() as server:
         paths = AppPaths.resolve(Path(folder))
         service = SessionService(paths, ManualClock(1_795_341_600_000))
         service.create_profile("Ana", level="beginner")

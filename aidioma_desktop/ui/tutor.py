@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QLocale, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
@@ -56,6 +56,9 @@ from .widgets import Page, button, card, label, number, scrolls_past, verdict_wo
 
 log = logging.getLogger(__name__)
 LEVELS = ("beginner", "intermediate", "advanced")
+# A streaming reply's words reach the screen at most this often: laying out and painting a long
+# reply once per word (50 a second) would stall the page; words still show as they come.
+STREAM_PAINT_MS = 50
 BUBBLE_SHARE = 0.8  # of the chat's width, at most
 
 
@@ -83,6 +86,24 @@ def ideal_width(widget: QLabel) -> int:
         return math.ceil(doc.idealWidth()) + 4
     metrics = widget.fontMetrics()
     return max((metrics.horizontalAdvance(t) for t in widget.text().splitlines()), default=0) + 4
+
+
+class ReplyText(QLabel):
+    """A wrapped label that works out its height for a width once per text: Qt's layouts ask
+    several times per pass, and for a long streaming reply each asking lays out every word."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._height: tuple[int, str, int] | None = None  # width, text, height
+
+    def heightForWidth(self, width: int) -> int:
+        text = self.text()
+        known = self._height
+        if known is not None and known[0] == width and known[1] == text:
+            return known[2]
+        height = super().heightForWidth(width)
+        self._height = (width, text, height)
+        return height
 
 
 class Feedback(QFrame):
@@ -133,13 +154,14 @@ class Bubble(QFrame):
         layout.setSpacing(2)
         self.who = label(who, "subtle")
         layout.addWidget(self.who)
-        self.text = label(text, wrap=True, name=who)
+        self.text = label(text, wrap=True, name=who, kind=ReplyText)
         self.text.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.text)
         self.note = label("", "subtle", wrap=True)
         self.note.hide()
         layout.addWidget(self.note)
         self._room = 400
+        self._full = False  # the text is as wide as the room: more words only add lines
 
     def set_text(self, text: str) -> None:
         self.text.setText(text)
@@ -147,7 +169,8 @@ class Bubble(QFrame):
 
     def append(self, piece: str) -> None:
         self.text.setText(self.text.text() + piece)
-        self.fit()
+        if not self._full:
+            self.fit()
 
     def set_note(self, text: str) -> None:
         self.note.setText(text)
@@ -160,6 +183,7 @@ class Bubble(QFrame):
             self._room = room
         wanted = max(ideal_width(self.who), ideal_width(self.note), ideal_width(self.text)) + 4
         inner = max(60, min(self._room - 28, wanted))
+        self._full = inner == self._room - 28
         self.text.setFixedWidth(inner)
         self.note.setFixedWidth(inner)
 
@@ -190,6 +214,11 @@ class TutorPage(Page):
         self._cancel: threading.Event | None = None  # the reply under way
         self._end_cancel: threading.Event | None = None  # the summary under way
         self._streams: dict[int, Bubble] = {}
+        self._unpainted: dict[int, list[str]] = {}  # words come, not yet on screen, per turn
+        self._paint = QTimer(self)
+        self._paint.setSingleShot(True)
+        self._paint.setInterval(STREAM_PAINT_MS)
+        self._paint.timeout.connect(self._paint_words)
         self._bubbles: list[Bubble] = []
         self._word_buttons: dict[str, list[QPushButton]] = {}
         self._saved_words: set[str] = set()
@@ -664,7 +693,7 @@ class TutorPage(Page):
             widget = self.chat.takeAt(1).widget()
             if widget is not None:
                 widget.deleteLater()
-        self._bubbles, self._streams = [], {}
+        self._bubbles, self._streams, self._unpainted = [], {}, {}
         self._word_buttons, self._saved_words = {}, set()
         self.hint.hide()
         self.task.hide()
@@ -704,12 +733,11 @@ class TutorPage(Page):
             self._last_line = line
         return bubble
 
-    def _mine(self, text: str) -> tuple[Bubble, Feedback]:
+    def _mine(self, text: str, feedback: Feedback) -> Bubble:
         """A turn of the learner's, with room below it for its feedback."""
         bubble = Bubble(self.tr("You"), text, mine=True)
-        feedback = Feedback(self.tr("Feedback on your turn"))
         self._add_bubble(bubble, feedback)
-        return bubble, feedback
+        return bubble
 
     def _persona_name(self) -> str:
         conversation = self.conversation
@@ -759,11 +787,6 @@ class TutorPage(Page):
     def _send(self, conversation: Conversation, text: str) -> None:
         self.turns += 1
         turn = self.turns
-        mine, feedback = self._mine(text)
-        theirs = self._say("")
-        theirs.set_note(self.tr("…"))
-        self._streams[turn] = theirs
-        self.input.clear()
         cancel = self._cancel = threading.Event()
         relay, service = self.relay, conversation.service
 
@@ -773,19 +796,41 @@ class TutorPage(Page):
             )
             return result, service.spending()
 
-        self._set_sending(True)
+        # The call goes first, the bubbles are built while it travels: the reply's words come
+        # through queued signals, so they reach the page after this method has built them.
+        bubbles: list[Bubble] = []
+        feedback = Feedback(self.tr("Feedback on your turn"))
         self.ai.run(
             work,
             lambda r: self._replied(turn, feedback, *r),
-            lambda e: self._not_replied(turn, mine, text, e),
+            lambda e: self._not_replied(turn, bubbles[0], text, e),
         )
+        bubbles.append(self._mine(text, feedback))
+        theirs = self._say("")
+        theirs.set_note(self.tr("…"))
+        self._streams[turn] = theirs
+        self.input.clear()
+        self._set_sending(True)
 
     def _streamed(self, turn: int, piece: str) -> None:
         bubble = self._streams.get(turn)
-        if bubble is not None:
-            if not bubble.text.text():
-                bubble.set_note("")
+        if bubble is None:
+            return
+        if not bubble.text.text():  # the first words show at once
+            bubble.set_note("")
             bubble.append(piece)
+            return
+        self._unpainted.setdefault(turn, []).append(piece)
+        if not self._paint.isActive():
+            self._paint.start()
+
+    def _paint_words(self) -> None:
+        """The words that came since the last paint, in one go."""
+        unpainted, self._unpainted = self._unpainted, {}
+        for turn, pieces in unpainted.items():
+            bubble = self._streams.get(turn)
+            if bubble is not None:
+                bubble.append("".join(pieces))
 
     def stop(self) -> None:
         """Stop the reply under way: what came so far stays."""
@@ -795,6 +840,7 @@ class TutorPage(Page):
         self.send_button.setText(self.tr("Stopping…"))
 
     def _replied(self, turn: int, feedback: Feedback, result: TurnResult, spent: Any) -> None:
+        self._paint_words()
         bubble = self._streams.pop(turn, None)
         self._set_sending(False)
         if bubble is None:
@@ -825,6 +871,7 @@ class TutorPage(Page):
             self.input.setFocus()
 
     def _not_replied(self, turn: int, mine: Bubble, text: str, error: BaseException) -> None:
+        self._paint_words()
         bubble = self._streams.pop(turn, None)
         self._set_sending(False)
         if bubble is None:
@@ -980,7 +1027,8 @@ class TutorPage(Page):
         self.task.setVisible(bool(task))
 
     def _answer(self, conversation: Conversation, text: str) -> None:
-        _mine, feedback = self._mine(text)
+        feedback = Feedback(self.tr("Feedback on your turn"))
+        self._mine(text, feedback)
         self.input.clear()
         self.busy = True
         self.send_button.setEnabled(False)

@@ -48,11 +48,16 @@ def count(n: int, one: str, many: str) -> str:
 
 
 def label(
-    text: str = "", role: str | None = None, wrap: bool = False, name: str = "", rich: bool = False
+    text: str = "",
+    role: str | None = None,
+    wrap: bool = False,
+    name: str = "",
+    rich: bool = False,
+    kind: type[QLabel] = QLabel,
 ) -> QLabel:
     """A label showing `text` literally (file names, a document's words and errors are not
     trusted markup); `rich=True` only where the caller builds escaped HTML itself."""
-    widget = QLabel()
+    widget = kind()
     widget.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
     widget.setText(text)
     if role:

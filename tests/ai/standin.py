@@ -557,3 +557,40 @@ def failure(flavour: str, fail: Fail) -> Response:
     if fail.status == 529:
         return _error(flavour, 529, "overloaded_error", "Overloaded", None, headers)
     return _error(flavour, fail.status, "api_error", "Internal server error", None, headers)
+
+
+class StandInProcess:
+    """The stand-in in a process of its own, as a real model server is: for the benchmarks,
+    where a server in the measured process would take turns with the app for Python's lock.
+    `script` sends the next answers over a pipe; the rest is `StandIn` with any key."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")  # no copy of the app's threads or Qt
+        self._pipe, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child,), daemon=True)
+        self.url = ""
+
+    def __enter__(self) -> StandInProcess:
+        self._process.start()
+        if not self._pipe.poll(START_TIMEOUT_S):
+            raise RuntimeError("the model stand-in did not start")
+        self.url = self._pipe.recv()
+        return self
+
+    def script(self, *steps: Reply | Fail) -> None:
+        self._pipe.send(steps)
+        self._pipe.recv()  # scripted before the next request is made
+
+    def __exit__(self, *exc: object) -> None:
+        self._pipe.send(None)
+        self._process.join(timeout=30)
+
+
+def _serve(pipe: Any) -> None:
+    with StandIn(key=None) as server:
+        pipe.send(server.url)
+        while (steps := pipe.recv()) is not None:
+            server.script(*steps)
+            pipe.send(True)
