@@ -23,6 +23,7 @@ run: $(STAMP) $(WORDS)
 
 # pytest exits 5 when it collects no tests; that is not a failure of the suite.
 test: $(STAMP) $(WORDS)
+	@packaging/test-system-packages.sh
 	$(VENV)/bin/ruff check .
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 

@@ -26,6 +26,9 @@ class Transcriber:
     allow_insecure: bool = False
     timeout_s: float = 60
 
+    kind = "speech"  # for the consent asked once per service, as for the chat providers
+    label = "the transcription service"
+
     def __post_init__(self) -> None:
         self.url = check_url(self.url, self.allow_insecure)
 

@@ -13,7 +13,10 @@ import os
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
+from ..ai.base import ProviderError, Secret, check_url
 from ..ai.providers import Provider, make_provider
+from ..ai.transcribe import DEFAULT_MODEL as DEFAULT_SPEECH_MODEL
+from ..ai.transcribe import Transcriber
 from ..store.secrets import SecretStore
 from .session import Learner
 
@@ -42,6 +45,8 @@ class AiSettings:
     url: str = ""
     model: str = ""
     allow_insecure: bool = False
+    speech_url: str = ""  # an OpenAI-compatible transcription service; "": no speaking
+    speech_model: str = ""
 
     @property
     def configured(self) -> bool:
@@ -63,6 +68,8 @@ def load(learner: Learner) -> AiSettings:
             url=str(data.get("url", "")),
             model=str(data.get("model", "")),
             allow_insecure=bool(data.get("allow_insecure", False)),
+            speech_url=str(data.get("speech_url", "")),
+            speech_model=str(data.get("speech_model", "")),
         )
     except (ValueError, AttributeError):
         return AiSettings()  # a damaged entry: as if none was set
@@ -93,17 +100,57 @@ def provider(settings: AiSettings) -> Provider | None:
     )
 
 
-def _consent_key(p: Provider) -> str:
+def transcriber(settings: AiSettings) -> Transcriber | None:
+    """The transcription service the settings name, or None with none set. Its key: the chat
+    provider's where both are the same service (OpenAI), else the terminal's, else none (a
+    whisper.cpp server on this computer needs none). Raises ProviderError for a refused
+    address, as `provider` does."""
+    if not settings.speech_url:
+        return None
+    host = urlsplit(settings.speech_url).netloc
+    chat_host = urlsplit(settings.url or DEFAULT_URLS.get(settings.kind, "")).netloc
+    same = settings.configured and host == chat_host
+    key = (key_for(settings) if same else os.environ.get(KEY_ENV)) or None
+    return Transcriber(
+        settings.speech_url,
+        settings.speech_model or DEFAULT_SPEECH_MODEL,
+        Secret(key) if key else None,
+        settings.allow_insecure,
+    )
+
+
+def speech_address_problem(settings: AiSettings) -> str:
+    """Why the transcription service's address is refused, or "" (none set counts as fine).
+    The address only: no keyring is read (the form asks on the UI thread)."""
+    try:
+        if settings.speech_url:
+            check_url(settings.speech_url, settings.allow_insecure)
+    except ProviderError as exc:
+        return str(exc)
+    return ""
+
+
+def _consent_key(p: Provider | Transcriber) -> str:
     return f"ai.consent {p.kind} {urlsplit(p.url).netloc}"
 
 
-def needs_consent(learner: Learner, p: Provider) -> bool:
-    """Whether the person has not yet agreed to send their words to this cloud service."""
+def needs_consent(learner: Learner, p: Provider | Transcriber) -> bool:
+    """Whether the person has not yet agreed to send their words (or voice) to this cloud
+    service."""
     return p.is_cloud and learner.db.meta(_consent_key(p)) != "yes"
 
 
-def give_consent(learner: Learner, p: Provider) -> None:
+def give_consent(learner: Learner, p: Provider | Transcriber) -> None:
     learner.db.set_meta(_consent_key(p), "yes")
+
+
+def speech_consent_question(t: Transcriber) -> str:
+    host = urlsplit(t.url).netloc or t.url
+    return (
+        f"What you say when you press Speak will be recorded and sent to the transcription "
+        f"service at {host}, which is not on this computer, to be written down. The recording "
+        "is not kept. Go on?"
+    )
 
 
 def consent_question(p: Provider) -> str:

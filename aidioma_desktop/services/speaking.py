@@ -64,18 +64,23 @@ class SpeakingService:
         self.learner = learner
         self.transcriber = transcriber
 
+    def transcribe(self, audio: bytes, language: str) -> str:
+        """What the transcription service heard in a recording, which is then dropped."""
+        if self.transcriber is None:
+            raise SpeakingError(NEEDS_ENDPOINT)
+        if len(audio) < 1_000:
+            raise SpeakingError("Nothing was recorded: check the microphone and try again.")
+        heard = self.transcriber.transcribe(audio, language)
+        if not heard.strip():
+            raise SpeakingError("Nothing was heard in the recording: speak a little closer.")
+        return heard
+
     def check(
         self, audio: bytes, references: Sequence[str], language: str, content_id: str | None
     ) -> SpeakingResult:
         """Transcribe a recording, score it against the accepted sentences, record the
         feedback (never the recording or the transcript)."""
-        if self.transcriber is None:
-            raise SpeakingError(NEEDS_ENDPOINT)
-        if len(audio) < 1_000:
-            raise SpeakingError("Nothing was recorded: check the microphone and try again.")
-        transcript = self.transcriber.transcribe(audio, language)
-        del audio  # the recording is not kept
-        result = score_speech(transcript, references)
+        result = score_speech(self.transcribe(audio, language), references)
         payload: dict[str, object] = {
             "feedback_type": "pronunciation",
             "score": result.score / 100,

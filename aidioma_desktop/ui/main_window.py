@@ -115,7 +115,7 @@ class Shell(QWidget):
 
     def _build(self, index: int) -> Page:
         if index == 1:
-            practice = PracticePage(self.ctx, self.speaker)
+            practice = PracticePage(self.ctx, self.speaker, lambda: self.ai_runner)
             practice.graded.connect(self.sync.activity)
             practice.settled.connect(self.sync.activity)
             return practice

@@ -14,6 +14,7 @@ import html
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -22,9 +23,11 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QW
 from ..domain.grading import Grade
 from ..services import ai_settings
 from ..services.practice import PracticeItem, PracticeResult, tutor_embedder
+from ..services.speaking import SpeakingError, SpeakingResult, SpeakingService
 from .context import Context
+from .speaking import SpeakButton
 from .speech import Speaker
-from .tasks import readable
+from .tasks import TaskRunner, readable
 from .widgets import Page, button, card, count, label, scrolls_past, verdict_words
 
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -37,7 +40,13 @@ class PracticePage(Page):
     checked = Signal(object)  # PracticeResult | None: the tutor's check of an unsure answer
     item_shown = Signal(object)  # PracticeItem, once it is on screen
 
-    def __init__(self, ctx: Context, speaker: Speaker, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        speaker: Speaker,
+        ai: Callable[[], TaskRunner] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(self.tr("Practice"), parent)
         self.ctx = ctx
         self.speaker = speaker
@@ -111,6 +120,9 @@ class PracticePage(Page):
         self.answer.setMaxLength(2000)
         self.answer.returnPressed.connect(self._enter)
         self.body.addWidget(self.answer)
+        self.speech_note = label("", "subtle", wrap=True, name=self.tr("How your speaking went"))
+        self.speech_note.hide()
+        self.body.addWidget(self.speech_note)
 
         actions = QHBoxLayout()
         self.skip = button(self.tr("Skip"), self.tr("Skip"))
@@ -120,8 +132,13 @@ class PracticePage(Page):
         self.next = button(self.tr("Next"), self.tr("Next sentence"), "primary")
         self.next.clicked.connect(self.next_sentence)
         self.next.hide()
+        # Say the translation aloud: it is written into the answer and its words are scored.
+        self.speak = SpeakButton(ctx, ai or (lambda: ctx.runner), self._hear)
+        self.speak.heard.connect(self._show_heard)
+        self.speak.problem.connect(self._fail_text)
         actions.addWidget(self.skip)
         actions.addStretch(1)
+        actions.addWidget(self.speak)
         actions.addWidget(self.check)
         actions.addWidget(self.next)
         self.body.addLayout(actions)
@@ -202,6 +219,9 @@ class PracticePage(Page):
         self.check.show()
         self.answer.clear()
         self.answer.setReadOnly(False)
+        self.speech_note.hide()
+        self.speak.cancel()
+        self.speak.setEnabled(item is not None)
         if item is None:
             self.prompt.setText(
                 self.tr("No sentences match these filters. Choose another level or category.")
@@ -438,6 +458,29 @@ class PracticePage(Page):
             missing = ", ".join(f"<b>{html.escape(w)}</b>" for w in g.missing)
             out += "<br>" + self.tr("Missing: %1").replace("%1", missing)
         return out
+
+    # ---- speaking -----------------------------------------------------------------------
+
+    def _hear(self, service: SpeakingService, audio: bytes) -> tuple[PracticeItem, SpeakingResult]:
+        """On the AI worker: the recording written down and scored against this sentence."""
+        item = self.item
+        if item is None:
+            raise SpeakingError("There is no sentence to say.")  # the button is off then
+        language = item.direction.split("-")[1]
+        return item, service.check(audio, item.references, language, item.sentence.id)
+
+    def _show_heard(self, heard: tuple[PracticeItem, SpeakingResult]) -> None:
+        item, result = heard
+        if item is not self.item:
+            return  # the page moved on; the feedback is recorded
+        if self.result is None:  # said instead of typed: the answer to check
+            self.answer.setText(result.transcript)
+            self.answer.setFocus()
+        text = self.tr("Pronunciation: %1 % of the words heard.").replace("%1", str(result.score))
+        if result.missed:
+            text += " " + self.tr("Not heard: %1").replace("%1", ", ".join(result.missed))
+        self.speech_note.setText(text)
+        self.speech_note.show()
 
     def _listen(self) -> None:
         if self.item is not None:

@@ -373,12 +373,27 @@ class AiProviderBox(QGroupBox):
             self.tr("A warning at 80 %; at 100 % the tutor makes no more calls until next month.")
         )
         self.spending = label("", "subtle", wrap=True, name=self.tr("This month's spending"))
+        self.speech_url = QLineEdit()
+        self.speech_url.setPlaceholderText(
+            self.tr("For Speak, e.g. http://127.0.0.1:8080/v1 (a whisper.cpp server)")
+        )
+        self.speech_url.setToolTip(
+            self.tr(
+                "An OpenAI-compatible transcription service (whisper.cpp server, "
+                "faster-whisper-server, OpenAI) writes down what you say when you press Speak. "
+                "Empty: no speaking practice."
+            )
+        )
+        self.speech_model = QLineEdit()
+        self.speech_model.setPlaceholderText(ai_settings.DEFAULT_SPEECH_MODEL)
         for text, widget in (
             (self.tr("Provider"), self.kind),
             (self.tr("Address"), self.url),
             (self.tr("API key"), self.api_key),
             ("", self.insecure),
             (self.tr("Monthly budget"), self.budget),
+            (self.tr("Speech to text"), self.speech_url),
+            (self.tr("Speech model"), self.speech_model),
         ):
             widget.setAccessibleName(text or self.insecure.text())
         self.model.setAccessibleName(self.tr("Model"))
@@ -388,6 +403,8 @@ class AiProviderBox(QGroupBox):
         form.addRow(self.tr("API key"), self.api_key)
         form.addRow("", self.insecure)
         form.addRow("", self.state)
+        form.addRow(self.tr("Speech to text"), self.speech_url)
+        form.addRow(self.tr("Speech model"), self.speech_model)
         form.addRow(self.tr("Monthly budget"), self.budget)
         form.addRow(self.tr("This month"), self.spending)
         self.kind.activated.connect(lambda _i: self._kind_changed())
@@ -412,6 +429,8 @@ class AiProviderBox(QGroupBox):
         self.url.setText(settings.url or ai_settings.DEFAULT_URLS.get(settings.kind, ""))
         self.model.setCurrentText(settings.model)
         self.insecure.setChecked(settings.allow_insecure)
+        self.speech_url.setText(settings.speech_url)
+        self.speech_model.setText(settings.speech_model)
         self.api_key.clear()
         self.api_key.setPlaceholderText(
             self.tr("A key is stored in the system keyring; type a new one to replace it")
@@ -457,13 +476,18 @@ class AiProviderBox(QGroupBox):
 
     def current(self) -> AiSettings:
         kind = str(self.kind.currentData())
+        speech = {
+            "speech_url": self.speech_url.text().strip(),
+            "speech_model": self.speech_model.text().strip(),
+            "allow_insecure": self.insecure.isChecked(),
+        }
         if not kind:
-            return AiSettings()
+            return AiSettings(**speech)  # type: ignore[arg-type]
         return AiSettings(
             kind=kind,
             url=self.url.text().strip(),
             model=self.model.currentText().strip(),
-            allow_insecure=self.insecure.isChecked(),
+            **speech,  # type: ignore[arg-type]
         )
 
     def problem(self) -> str:
@@ -473,6 +497,9 @@ class AiProviderBox(QGroupBox):
             return self.tr(
                 "Name the model the tutor should use (for Ollama, `ollama list` shows yours)."
             )
+        refused = ai_settings.speech_address_problem(settings)
+        if refused:
+            return self.tr("Speech to text: %1").replace("%1", refused)
         return ""
 
     def _kind_changed(self) -> None:
@@ -492,7 +519,7 @@ class AiProviderBox(QGroupBox):
     def _enable(self) -> None:
         kind = str(self.kind.currentData())
         # Ollama takes a key too, behind a proxy that asks for one.
-        for widget in (self.url, self.model, self.api_key, self.insecure, self.test_button):
+        for widget in (self.url, self.model, self.api_key, self.test_button):
             widget.setEnabled(bool(kind))
 
     def _look_for_ollama(self) -> None:

@@ -39,6 +39,7 @@ from ..domain.content import Scenario
 from ..domain.grading import Grade
 from ..domain.usage import Spending
 from ..services import ai_settings
+from ..services.speaking import SpeakingError, SpeakingResult, SpeakingService
 from ..services.tutor import (
     DOCUMENT_TALK,
     FREE_TALK,
@@ -50,6 +51,7 @@ from ..services.tutor import (
 )
 from ..services.tutor_page import ProviderError, TutorSetup, open_tutor
 from .context import Context
+from .speaking import SpeakButton
 from .speech import Speaker
 from .tasks import TaskRunner, readable
 from .widgets import Page, button, card, label, number, scrolls_past, verdict_words
@@ -370,6 +372,12 @@ class TutorPage(Page):
         self.input.setMaxLength(2000)
         self.input.returnPressed.connect(self._enter)
         input_row.addWidget(self.input, 1)
+        # Say the turn aloud: what was heard is written into the field, to send or correct;
+        # in a guided dialogue its words are scored against the answers the step accepts.
+        self.speak = SpeakButton(self.ctx, lambda: self.ai, self._hear)
+        self.speak.heard.connect(self._show_heard)
+        self.speak.problem.connect(self._fail_text)
+        input_row.addWidget(self.speak)
         self.send_button = button(self.tr("Send"), self.tr("Send"), "primary")
         self.send_button.clicked.connect(self.send)
         input_row.addWidget(self.send_button)
@@ -651,6 +659,7 @@ class TutorPage(Page):
         self.input.clear()
         self.input.setReadOnly(False)
         self.input.setEnabled(True)
+        self.speak.setEnabled(True)
         self.input.setPlaceholderText(
             self.tr("Type your answer and press Enter")
             if conversation.guided
@@ -865,6 +874,8 @@ class TutorPage(Page):
                 )
             )
             self.input.setEnabled(False)
+            self.speak.cancel()
+            self.speak.setEnabled(False)
             self.send_button.setEnabled(False)
             self._emphasise_end()
         else:
@@ -1133,6 +1144,33 @@ class TutorPage(Page):
 
         self.ai.run(conversation.translate_last, shown, failed)
 
+    def _hear(self, service: SpeakingService, audio: bytes) -> SpeakingResult | str:
+        """On the AI worker: the recording written down, and scored where the step says what
+        is expected."""
+        conversation = self.conversation
+        if conversation is None:
+            raise SpeakingError("There is no conversation to speak in.")  # the button is off
+        language = conversation.service.learns
+        step = conversation.current_step() if conversation.guided else None
+        if step is None:
+            return service.transcribe(audio, language)
+        return service.check(audio, step.accept, language, None)
+
+    def _show_heard(self, heard: SpeakingResult | str) -> None:
+        if not self.conversation_running or self.sending:
+            return
+        said = heard if isinstance(heard, str) else heard.transcript
+        self.input.setText(said)
+        self.input.setFocus()
+        if isinstance(heard, SpeakingResult):
+            text = self.tr("Pronunciation: %1 % of the words heard.").replace(
+                "%1", str(heard.score)
+            )
+            if heard.missed:
+                text += " " + self.tr("Not heard: %1").replace("%1", ", ".join(heard.missed))
+            self.hint.setText(text)
+            self.hint.show()
+
     def _listen(self) -> None:
         if self._last_line and self.setup is not None:
             self.speaker.say(self._last_line, self.setup.service.learns)
@@ -1154,6 +1192,8 @@ class TutorPage(Page):
         self.hint_button.setEnabled(False)
         self.translate_button.setEnabled(False)
         self.input.setEnabled(False)
+        self.speak.cancel()
+        self.speak.setEnabled(False)
         self.task.setText(self.tr("Ending the conversation…"))
         self.task.show()
         self.ai.run(lambda: conversation.end(cancel.is_set), self._ended, self._end_failed)

@@ -9,11 +9,14 @@ import math
 import struct
 import wave
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
 from aidioma_desktop.ai.base import ProviderError, Secret
 from aidioma_desktop.ai.transcribe import Transcriber
+from aidioma_desktop.services import ai_settings
+from aidioma_desktop.services.ai_settings import AiSettings
 from aidioma_desktop.services.session import Learner
 from aidioma_desktop.services.speaking import SpeakingError, SpeakingService, score_speech
 from tests.ai.standin import StandIn
@@ -83,3 +86,33 @@ def test_a_wrong_key_and_an_empty_recording_are_said_in_words(
     with pytest.raises(SpeakingError, match="Nothing was recorded"):
         wrong.check(b"", REFERENCES, "es", None)
     assert not [e for e in learner.db.events() if e.kind == "feedback.recorded"]
+
+
+def test_the_transcription_service_comes_from_the_settings_with_its_key(
+    learner: Learner, memory_keyring: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ai_settings, "_SECRETS", [])
+    monkeypatch.delenv(ai_settings.KEY_ENV, raising=False)
+    assert ai_settings.transcriber(AiSettings()) is None  # none set: Speak says what it needs
+    openai = AiSettings("openai", "https://api.openai.com/v1", "gpt-4o-mini")
+    ai_settings.save(learner, openai, "sk-openai")
+    same = ai_settings.transcriber(replace(openai, speech_url="https://api.openai.com/v1"))
+    assert same is not None and same.key is not None and same.key.reveal() == "sk-openai"
+    assert same.model == "whisper-1" and same.is_cloud
+    local = ai_settings.transcriber(replace(openai, speech_url="127.0.0.1:8080/v1"))
+    assert local is not None and local.key is None  # another service: not OpenAI's key
+    assert local.url == "http://127.0.0.1:8080/v1" and not local.is_cloud
+
+    # Before the first recording goes to a cloud service, the person is asked, once.
+    assert ai_settings.needs_consent(learner, same)
+    assert "api.openai.com" in ai_settings.speech_consent_question(same)
+    ai_settings.give_consent(learner, same)
+    assert not ai_settings.needs_consent(learner, same)
+    assert not ai_settings.needs_consent(learner, local)
+
+
+def test_nothing_heard_is_said_in_words(server: StandIn, learner: Learner) -> None:
+    server.transcript = "  "
+    speaking = SpeakingService(learner, Transcriber(server.url + "/v1", key=Secret("sk-speech")))
+    with pytest.raises(SpeakingError, match="Nothing was heard"):
+        speaking.transcribe(recording(), "en")
