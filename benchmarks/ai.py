@@ -88,8 +88,9 @@ def run() -> Iterator[tuple[str, float, str]]:
         yield "ai_cache_hit_rate", _replay(learner, embed), "share"
 
         conversation = tutor.start("cafe_order", "beginner")
-        for n in range(40):
-            conversation._keep("user" if n % 2 else "assistant", f"turn {n} " + "palabra " * 250)
+        for n in range(20):  # 40 turns: the learner's and the tutor's
+            server.script(Reply(text=f"turn {n} " + "palabra " * 250))
+            conversation.send(f"turn {n} " + "palabra " * 250)
         started = time.perf_counter()
         learner.db.wipe_conversation(conversation.id)
         yield "context_wipe_ms", (time.perf_counter() - started) * 1000, "ms"

@@ -21,6 +21,7 @@ from aidioma_desktop.services.clock import ManualClock
 from aidioma_desktop.services.content import ContentLibrary
 from aidioma_desktop.services.session import Learner, SessionService
 from aidioma_desktop.store.paths import AppPaths
+from tests.ai.standin import StandIn
 
 # Sunday 2026-11-22 10:00 UTC
 T0 = 1_795_341_600_000
@@ -143,3 +144,19 @@ def tiny_disk() -> Iterator[Callable[..., TinyDisk]]:
         subprocess.run(["umount", "--lazy", str(disk.folder)], capture_output=True)
         with contextlib.suppress(OSError):  # still mounted: nothing more to do from here
             disk.folder.rmdir()
+
+
+@pytest.fixture(scope="module")
+def standin(request: pytest.FixtureRequest) -> Iterator[StandIn]:
+    """One model stand-in per test module, on 127.0.0.1. The key it wants is the module's
+    STANDIN_KEY (none set: any key, or none, is accepted)."""
+    with StandIn(key=getattr(request.module, "STANDIN_KEY", None)) as server:
+        yield server
+
+
+@pytest.fixture
+def server(standin: StandIn) -> Iterator[StandIn]:
+    """The module's stand-in, as new for each test."""
+    standin.reset()
+    yield standin
+    standin.release.set()  # nothing stays held for the next test

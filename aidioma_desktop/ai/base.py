@@ -7,7 +7,6 @@ types without paying for httpx at start-up.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import random
 import re
@@ -17,9 +16,9 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from ..domain.errors import AppError
+from ..net import Refusal, complete, refusal
 
 Role = Literal["user", "assistant"]
 TextCallback = Callable[[str], None]
@@ -199,45 +198,27 @@ def safe_name(name: str) -> str:
     return cleaned or "answer"
 
 
-def is_loopback(host: str) -> bool:
-    """This computer: localhost or a loopback address (127.0.0.0/8, ::1)."""
-    if host.lower() in ("localhost", "localhost.") or host.lower().endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def check_url(url: str, allow_insecure: bool = False, *, default: str = "") -> str:
-    """The provider's address, normalised: no trailing slash; without a scheme, http for this
-    computer and https elsewhere. Plain http to another computer is refused unless the person
-    allowed it (the rule of the sync server and embedding addresses): the conversation and the
-    API key would cross the network unencrypted. Credentials or a query in the address are
-    refused too, so that no secret ever sits in an address shown in a message."""
-    text = url.strip().rstrip("/") or default
-    if text and "://" not in text and not _SCHEME_TYPO(text):
-        host = urlsplit("//" + text).hostname
-        text = ("http://" if host and is_loopback(host) else "https://") + text
-    parts = urlsplit(text)
-    try:
-        parts.port  # noqa: B018 (raises for a port that is not a number)
-        port_ok = True
-    except ValueError:
-        port_ok = False
-    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+    """The provider's address, normalised (`net.complete`). Plain http to another computer is
+    refused unless the person allowed it (the rule of every address: `net.refusal`): the
+    conversation and the API key would cross the network unencrypted. Credentials or a query in
+    the address are refused too, so that no secret ever sits in an address shown in a
+    message."""
+    text = complete(url, default)
+    why = refusal(text, allow_insecure)
+    if why is Refusal.NOT_AN_ADDRESS:
         raise ProviderError(
             ErrorKind.ADDRESS,
             f"'{url.strip()}' is not an address such as http://127.0.0.1:11434 or "
             "https://api.mistral.ai/v1.",
         )
-    if parts.username or parts.password or parts.query or parts.fragment:
+    if why is Refusal.CREDENTIALS:
         raise ProviderError(
             ErrorKind.ADDRESS,
             "The address must not hold a name, password, key or '?' part: put the API key in "
             "the key field, which keeps it in the system keyring.",
         )
-    if parts.scheme == "http" and not allow_insecure and not is_loopback(parts.hostname):
+    if why is Refusal.INSECURE:
         raise ProviderError(
             ErrorKind.INSECURE,
             f"{text} uses plain http, so your conversation and API key would cross the network "
@@ -245,10 +226,6 @@ def check_url(url: str, allow_insecure: bool = False, *, default: str = "") -> s
             "network.",
         )
     return text
-
-
-# "htp:/host", "https:host": a scheme typed wrong, not a host name (a port follows a host).
-_SCHEME_TYPO = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)").match
 
 
 class Secret:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from ..net import is_loopback
 from .base import (
     CancelCheck,
     ChatRequest,
@@ -35,7 +36,6 @@ from .base import (
     Timeouts,
     check_url,
     clip,
-    is_loopback,
     never,
     parse_object,
     retry_after,

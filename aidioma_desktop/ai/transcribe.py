@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .base import ErrorKind, ProviderError, Secret, check_url, clip, is_loopback, scrub
+from ..net import is_loopback
+from .base import ErrorKind, ProviderError, Secret, check_url, clip, scrub
 
 DEFAULT_MODEL = "whisper-1"
 

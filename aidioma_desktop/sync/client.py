@@ -7,13 +7,10 @@ says that nothing was lost: the outbox keeps unsent events until the server ackn
 from __future__ import annotations
 
 import gzip
-import ipaddress
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import SplitResult, urlsplit
 
 from sync_server.limits import API_PREFIX, MAX_BODY_BYTES
 
@@ -24,6 +21,7 @@ if TYPE_CHECKING:
 
 from ..domain.errors import AppError
 from ..domain.events import Event, EventError, StoredEvent, format_instant
+from ..net import Refusal, complete, refusal
 
 GZIP_ABOVE_BYTES = 32 * 1024  # smaller bodies are not worth compressing
 TIMEOUT_S, CONNECT_TIMEOUT_S = 20.0, 5.0  # a logout waits for at most one round trip
@@ -75,43 +73,19 @@ def _grant(data: dict[str, Any], asked: str) -> Grant:
 
 
 def check_server_url(url: str, insecure: bool = False) -> str:
-    """The server address, normalised; plain http only to this computer or when allowed."""
-    text = url.strip().rstrip("/")
-    if text and "://" not in text and not _SCHEME_TYPO(text):
-        # No scheme: https, but plain http to this computer (how the server starts by default).
-        host = urlsplit("//" + text).hostname
-        text = ("http://" if host and _is_loopback(host) else "https://") + text
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or not _port_ok(parts):
+    """The server address, normalised; plain http only to this computer or when allowed (the
+    rule of every address: `net.refusal`)."""
+    text = complete(url)
+    why = refusal(text, insecure, allow_credentials=True)
+    if why is Refusal.NOT_AN_ADDRESS:
         raise SyncError(f"'{url}' is not a server address such as https://sync.example.org.")
-    if parts.scheme == "http" and not insecure and not _is_loopback(parts.hostname):
+    if why is Refusal.INSECURE:
         raise SyncError(
             f"{text} uses plain http, so your password and progress would cross the network "
             "unencrypted. Use https, or allow an insecure connection if you trust this network "
             "('Allow insecure connection' in Settings → Sync; --insecure in the terminal)."
         )
     return text
-
-
-# "htp:/host", "https:host": a scheme typed wrong, not a host name.
-_SCHEME_TYPO = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)").match
-
-
-def _port_ok(parts: SplitResult) -> bool:
-    try:
-        parts.port  # noqa: B018 (raises for a port that is not a number)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class SyncClient:

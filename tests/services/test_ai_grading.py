@@ -4,8 +4,6 @@ answer from then on. Against a stand-in model server on 127.0.0.1."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from aidioma_desktop.ai.providers import make_provider
@@ -16,18 +14,6 @@ from aidioma_desktop.services.session import Learner
 from tests.ai.standin import Reply, StandIn
 
 UNSURE = "I arise at seven every day."
-
-
-@pytest.fixture(scope="module")
-def standin() -> Iterator[StandIn]:
-    with StandIn(key=None) as server:
-        yield server
-
-
-@pytest.fixture
-def server(standin: StandIn) -> StandIn:
-    standin.reset()
-    return standin
 
 
 @pytest.fixture(scope="module")

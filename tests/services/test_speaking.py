@@ -8,7 +8,6 @@ import io
 import math
 import struct
 import wave
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -41,10 +40,7 @@ def recording(seconds: float = 1.0) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[StandIn]:
-    with StandIn(key="sk-speech") as stand_in:
-        yield stand_in
+STANDIN_KEY = "sk-speech"  # the stand-in's key (tests/conftest.py)
 
 
 def test_a_recording_is_transcribed_scored_and_only_the_feedback_kept(

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,16 +25,7 @@ MARKER = "ZQXMARKER"
 URLS = {"ollama": "", "openai": "/v1", "anthropic": ""}
 
 
-@pytest.fixture(scope="module")
-def standin() -> Iterator[StandIn]:
-    with StandIn(key="sk-test") as server:
-        yield server
-
-
-@pytest.fixture
-def server(standin: StandIn) -> StandIn:
-    standin.reset()
-    return standin
+STANDIN_KEY = "sk-test"  # the stand-in's key (tests/conftest.py)
 
 
 def tutor_with(server: StandIn, learner: Learner, kind: str = "ollama") -> TutorService:

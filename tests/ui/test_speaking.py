@@ -72,12 +72,6 @@ def microphone() -> Iterator[None]:
     shutil.rmtree(runtime, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def transcription() -> Iterator[StandIn]:
-    with StandIn(key=None) as server:
-        yield server
-
-
 def say(qtbot, text: str, voice: str) -> float:
     """espeak-ng says `text` into the virtual microphone, while the app's event loop runs (it
     takes the sound in as it comes); returns how many seconds it took."""
@@ -120,16 +114,14 @@ def record(qtbot, button, text: str, voice: str) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def test_speaking_a_translation_in_practice(
-    harness, qtbot, make_profile, microphone, transcription
-):
+def test_speaking_a_translation_in_practice(harness, qtbot, make_profile, microphone, server):
     window, page = open_practice(harness, make_profile)  # daily_life.001, Spanish → English
-    use_speech(harness, transcription)
-    transcription.transcript = "I get up at seven"
+    use_speech(harness, server)
+    server.transcript = "I get up at seven"
     record(qtbot, page.speak, "I get up at seven every day", "en")
     qtbot.waitUntil(lambda: page.speech_note.isVisible(), timeout=WAIT_MS)
 
-    audio, fields = transcription.audio[-1]
+    audio, fields = server.audio[-1]
     assert fields["language"] == "en"
     assert loudest(audio) > 2_000  # the voice, not silence
     assert page.answer.text() == "I get up at seven"  # said instead of typed: ready to check
@@ -148,21 +140,19 @@ def test_speaking_a_translation_in_practice(
     }
 
 
-def test_speaking_a_turn_of_a_guided_dialogue(
-    harness, qtbot, make_profile, microphone, transcription
-):
+def test_speaking_a_turn_of_a_guided_dialogue(harness, qtbot, make_profile, microphone, server):
     make_profile("Ana")
     harness.start("Ana")
-    use_speech(harness, transcription)
+    use_speech(harness, server)
     page = open_tutor(harness, qtbot)
     start(qtbot, page)
     talking(qtbot, page)
     expected = scenario().guided[0].accept[0]
-    transcription.transcript = expected
+    server.transcript = expected
     record(qtbot, page.speak, expected, "es")
     qtbot.waitUntil(lambda: page.input.text() == expected, timeout=WAIT_MS)
-    assert loudest(transcription.audio[-1][0]) > 2_000
-    assert transcription.audio[-1][1]["language"] == "es"
+    assert loudest(server.audio[-1][0]) > 2_000
+    assert server.audio[-1][1]["language"] == "es"
     assert page.hint.text() == "Pronunciation: 100 % of the words heard."
 
 
@@ -174,7 +164,7 @@ def test_with_no_transcription_service_speak_says_what_it_needs(harness, qtbot, 
     assert not page.speak.recorder.recording and page.speak.text() == "● Speak"
 
 
-def test_settings_keep_the_transcription_service(harness, qtbot, make_profile, transcription):
+def test_settings_keep_the_transcription_service(harness, qtbot, make_profile, server):
     make_profile("Ana")
     window = harness.start("Ana")
     window.shell.show_page(4)
@@ -188,7 +178,7 @@ def test_settings_keep_the_transcription_service(harness, qtbot, make_profile, t
     assert settings.status.text().startswith("Speech to text: ")
     assert "unencrypted" in settings.status.text() or "insecure" in settings.status.text()
 
-    box.speech_url.setText(transcription.url + "/v1")
+    box.speech_url.setText(server.url + "/v1")
     box.speech_model.setText("large-v3")
     qtbot.mouseClick(settings.save, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: settings.status.text() == "Saved.", timeout=WAIT_MS)
@@ -196,6 +186,6 @@ def test_settings_keep_the_transcription_service(harness, qtbot, make_profile, t
     saved = on_worker(harness, lambda: ai_settings.load(learner))
     assert (saved.kind, saved.speech_url, saved.speech_model) == (
         "",
-        transcription.url + "/v1",
+        server.url + "/v1",
         "large-v3",
     )

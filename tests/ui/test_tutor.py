@@ -4,10 +4,9 @@ needed. Waits are on conditions, never on time."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QPushButton
 
@@ -21,20 +20,6 @@ from tests.ai.replies import FEEDBACK, SUMMARY
 from tests.ai.standin import Reply, StandIn
 from tests.documents.test_library import scan
 from tests.ui.conftest import WAIT_MS
-
-
-@pytest.fixture(scope="module")
-def standin() -> Iterator[StandIn]:
-    with StandIn(key=None) as server:
-        yield server
-
-
-@pytest.fixture
-def server(standin: StandIn) -> Iterator[StandIn]:
-    standin.reset()
-    yield standin
-    standin.release.set()  # nothing stays held for the next test
-
 
 # ---- helpers ---------------------------------------------------------------------------
 
