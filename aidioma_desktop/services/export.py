@@ -63,7 +63,10 @@ def export_profile(learner: Learner, out: TextIO) -> int:
                 "type": d.file_type,
                 "status": d.status,
                 "uploaded_at": format_instant(d.uploaded_at),
-                "description": d.description,
+                "size_bytes": d.size_bytes,
+                "words": d.words,
+                "language": d.language,
+                "level": d.level,
             }
             for d in db.documents()
         ],

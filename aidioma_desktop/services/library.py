@@ -4,7 +4,8 @@ Processing runs on the library's own thread (one document at a time), never on t
 worker, so Practice and Review stay quick while a long PDF is embedded. Everything else (adding
 a row, searching, reading, cards) is quick work for the caller's worker.
 
-What is kept: the metadata row in the profile (name, type, time, status, a brief description).
+What is kept: the metadata row in the profile, none of it the document's text (the name the
+person chose, type, size, time, status, word count, language, level).
 What is not: the uploaded copy (deleted as soon as its text is out), the text, the chunks and
 the vectors (in memory; wiped at logout). A session that never logged out (a crash, a kill) has
 its folder removed at the next start, and its documents are marked no longer available.
@@ -28,6 +29,8 @@ from ..documents.embed import Embedder, EmbeddingConfig
 from ..documents.errors import Cancelled, DocumentError
 from ..documents.extract import check_size, file_type
 from ..documents.index import SessionIndex
+from ..documents.language import LEARNED
+from ..documents.language import name as language_name
 from ..documents.lemma import Frequency, band
 from ..documents.pipeline import DocumentText, ingest
 from ..documents.text import word_spans, words
@@ -38,6 +41,7 @@ from ..store.database import ProfileDatabase
 from ..store.locks import ProfileInUse, ProfileLock
 from ..store.paths import AppPaths, resources_dir
 from ..store.secrets import SecretStore
+from .words import text_level
 
 if TYPE_CHECKING:
     from .session import Learner
@@ -60,14 +64,24 @@ class DocumentInfo:
     file_type: str
     uploaded_at: int
     status: str  # pending, processing, ready, failed, cancelled, expired
-    description: str
     error: str | None
     fraction: float = 0.0  # how far processing is, 0..1
-    words: int = 0  # 0 when the text is not in memory (another session)
+    loaded: bool = False  # its text is in memory (this session)
+    # What is kept of a document, none of it its text:
+    size_bytes: int = 0
+    words: int = 0
+    language: str = ""  # "es", "en", "de"...; "" not known
+    level: str = ""  # beginner, intermediate, advanced (Spanish and English only)
 
     @property
     def available(self) -> bool:
-        return self.status == "ready" and self.words > 0
+        return self.status == "ready" and self.loaded
+
+    @property
+    def learnable(self) -> bool:
+        """Not found to be in a language other than those word help and practice cover (a text
+        too short to tell is taken to be in one of them)."""
+        return learnable(self.language)
 
 
 @dataclass(frozen=True)
@@ -287,6 +301,19 @@ def frequency() -> Frequency:
     return _frequency
 
 
+def learnable(language: str) -> bool:
+    """Spanish, English, or not told (a text too short to tell is taken to be one of them)."""
+    return language in LEARNED or not language
+
+
+def not_learnable(language: str) -> str:
+    """What a person is told of a document in another language."""
+    return (
+        f"This looks like {language_name(language) or language}: word help and practice cover "
+        "Spanish and English."
+    )
+
+
 Update = Callable[[DocumentInfo], None]  # called on the ingest thread
 
 
@@ -380,10 +407,13 @@ class LibraryService:
                     file_type=row.file_type,
                     uploaded_at=row.uploaded_at,
                     status=row.status,
-                    description=row.description,
                     error=row.error,
                     fraction=state.fractions.get(row.id, 0.0) if state else 0.0,
-                    words=doc.words if doc else 0,
+                    loaded=doc is not None,
+                    size_bytes=row.size_bytes,
+                    words=row.words,
+                    language=row.language,
+                    level=row.level,
                 )
             )
         return out
@@ -406,9 +436,10 @@ class LibraryService:
         doc_id = uuid7(now)
         kind = path.suffix.lower().lstrip(".") or "?"
         error: str | None = None
+        size = 0
         try:
             kind = file_type(path)
-            check_size(path)
+            size = check_size(path)
         except DocumentError as exc:
             error = str(exc)
         db = self.learner.db
@@ -420,6 +451,7 @@ class LibraryService:
             now,
             "failed" if error else "pending",
             error,
+            size,
         )
         info = self.info(doc_id)
         if error is None:
@@ -525,7 +557,10 @@ class LibraryService:
                 return
             if doc is not None:
                 state.texts[doc_id] = doc
-                db.update_document(doc_id, "ready", description=doc.description())
+                level = text_level(words(doc.text), doc.language) if doc.language in LEARNED else ""
+                db.update_document(
+                    doc_id, "ready", words=doc.words, language=doc.language, level=level
+                )
             else:
                 db.update_document(doc_id, status, error=error)
         tell()
@@ -588,8 +623,11 @@ class LibraryService:
         return self.word(span.text, doc_id, sentence)
 
     def practice_items(self, doc_id: str, limit: int = 30) -> list[ReadingItem]:
-        """The document's sentences for reading practice, easiest first (by word frequency)."""
+        """The document's sentences for reading practice, easiest first (by word frequency).
+        None from a document in a language other than Spanish or English."""
         doc = self._doc(doc_id)
+        if not learnable(doc.language):
+            raise LibraryError(not_learnable(doc.language))
         freq = frequency()
         seen: set[str] = set()
         items = []

@@ -1192,6 +1192,7 @@ class ProfileDatabase:
         uploaded_at: int,
         status: str,
         error: str | None = None,
+        size_bytes: int = 0,
     ) -> None:
         with self._session() as s, s.begin():
             s.add(
@@ -1202,18 +1203,28 @@ class ProfileDatabase:
                     file_type=file_type,
                     uploaded_at=uploaded_at,
                     status=status,
-                    description="",
                     error=error,
+                    size_bytes=size_bytes,
                 )
             )
 
     @_guard
     def update_document(
-        self, doc_id: str, status: str, description: str | None = None, error: str | None = None
+        self,
+        doc_id: str,
+        status: str,
+        error: str | None = None,
+        *,
+        words: int | None = None,
+        language: str | None = None,
+        level: str | None = None,
     ) -> None:
+        """A document's status, and once it is read what is known of it that is not its text:
+        its word count, language and level."""
         values: dict[str, Any] = {"status": status, "error": error}
-        if description is not None:
-            values["description"] = description
+        for name, value in (("words", words), ("language", language), ("level", level)):
+            if value is not None:
+                values[name] = value
         with self._session() as s, s.begin():
             s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(**values))
 

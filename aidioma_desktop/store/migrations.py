@@ -174,6 +174,18 @@ MIGRATIONS: list[str] = [
     UPDATE events SET content_id = json_extract(payload, '$.content_id')
     WHERE kind = 'attempt.checked' AND json_type(payload, '$.content_id') = 'text';
     """,
+    # 10: nothing of a document's text is kept: the description (its first sentence) goes,
+    # overwritten rather than freed; what is kept instead is not text (size, words, language,
+    # level).
+    """
+    PRAGMA secure_delete = ON;
+    UPDATE documents SET description = '';
+    ALTER TABLE documents DROP COLUMN description;
+    ALTER TABLE documents ADD COLUMN size_bytes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE documents ADD COLUMN words INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE documents ADD COLUMN language TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN level TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

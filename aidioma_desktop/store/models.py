@@ -145,8 +145,11 @@ class DocumentRow(Base):
     file_type: Mapped[str]
     uploaded_at: Mapped[int]
     status: Mapped[str]
-    description: Mapped[str]
     error: Mapped[str | None]
+    size_bytes: Mapped[int] = mapped_column(default=0)
+    words: Mapped[int] = mapped_column(default=0)
+    language: Mapped[str] = mapped_column(default="")  # "es", "en", "de"...; "" not known yet
+    level: Mapped[str] = mapped_column(default="")  # beginner, intermediate, advanced; ""
 
 
 class EvaluationCacheRow(Base):

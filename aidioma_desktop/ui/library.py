@@ -12,7 +12,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QLocale, QObject, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -115,21 +115,64 @@ class DocumentRowWidget(QFrame):
         self.bar.setValue(int(info.fraction * 100))
         self.cancel.setVisible(working)
         self.read.setVisible(info.available)
-        self.practise.setVisible(info.available)
+        self.practise.setVisible(info.available and info.learnable)
         self.remove.setVisible(not working)
         if info.status == "failed" or info.status == "cancelled":
             self.detail.setText(info.error or "")
         elif info.status == "expired":
             self.detail.setText(
                 self.tr("Documents last only for the session they were added in. %1").replace(
-                    "%1", info.description
+                    "%1", self.facts(info)
                 )
             )
+        elif info.status == "ready" and not info.learnable:
+            self.detail.setText(f"{self.facts(info)}. {self.other_language(info.language)}")
         else:
-            self.detail.setText(info.description)
+            self.detail.setText(self.facts(info))
         self.detail.setProperty("role", "bad" if info.status == "failed" else "subtle")
         self.detail.style().polish(self.detail)
         self.detail.setVisible(bool(self.detail.text()))
+
+    def facts(self, info: DocumentInfo) -> str:
+        """What is known of a document that is not its text: "1,234 words · Spanish ·
+        intermediate · 45 KB"."""
+        languages = {"es": self.tr("Spanish"), "en": self.tr("English")}
+        levels = {
+            "beginner": self.tr("beginner"),
+            "intermediate": self.tr("intermediate"),
+            "advanced": self.tr("advanced"),
+        }
+        parts = []
+        if info.words:
+            parts.append(self.tr("%1 words").replace("%1", QLocale().toString(info.words)))
+        if info.language in languages:
+            parts.append(languages[info.language])
+        if info.level in levels:
+            parts.append(levels[info.level])
+        if info.size_bytes:
+            parts.append(QLocale().formattedDataSize(info.size_bytes))
+        return " · ".join(parts)
+
+    def other_language(self, language: str) -> str:
+        names = {
+            "fr": self.tr("French"),
+            "de": self.tr("German"),
+            "it": self.tr("Italian"),
+            "pt": self.tr("Portuguese"),
+            "nl": self.tr("Dutch"),
+            "ca": self.tr("Catalan"),
+            "ru": self.tr("Russian"),
+            "el": self.tr("Greek"),
+            "ar": self.tr("Arabic"),
+            "he": self.tr("Hebrew"),
+            "zh": self.tr("Chinese"),
+            "ja": self.tr("Japanese"),
+            "ko": self.tr("Korean"),
+            "hi": self.tr("Hindi"),
+        }
+        return self.tr(
+            "This looks like %1: word help and practice cover Spanish and English."
+        ).replace("%1", names.get(language, language))
 
 
 class LibraryPage(Page):

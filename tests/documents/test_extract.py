@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from aidioma_desktop.documents import extract as extract_module
 from aidioma_desktop.documents.errors import DocumentError
 from aidioma_desktop.documents.extract import (
     MAX_BYTES,
@@ -75,6 +76,38 @@ def test_a_200_mb_file_is_refused_by_size_before_reading(tmp_path: Path) -> None
     with pytest.raises(DocumentError, match="200 MB") as error:
         check_size(big)
     assert f"at most {MAX_BYTES // 1024 // 1024} MB" in str(error.value)
+
+
+def test_a_file_just_over_the_limit_says_its_real_size(tmp_path: Path) -> None:
+    over = tmp_path / "grande.txt"
+    with over.open("wb") as handle:
+        handle.truncate(MAX_BYTES + 100 * 1024)
+    with pytest.raises(DocumentError, match=r"grande\.txt is 50\.1 MB; documents can be at most"):
+        check_size(over)
+
+
+def test_a_huge_text_file_is_refused_before_it_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    huge = tmp_path / "todo.txt"  # just under the size limit: ten times the words allowed
+    line = "palabra otra más y siempre la misma " * 100 + "\n"
+    with huge.open("w", encoding="utf-8") as handle:
+        while handle.tell() < MAX_BYTES - len(line) - 1:
+            handle.write(line)
+    decoded: list[int] = []
+    real_decode = extract_module.decode_text
+
+    def decode(data: bytes, name: str) -> str:
+        decoded.append(len(data))
+        return real_decode(data, name)
+
+    monkeypatch.setattr(extract_module, "decode_text", decode)
+    with pytest.raises(DocumentError, match=r"todo\.txt has more than 500,000 words"):
+        text_of(huge)
+    assert decoded == []  # refused on a count of its pieces: never decoded as a whole
+    fine = tmp_path / "corto.txt"  # a text file over the counting size but within the words
+    fine.write_text("palabra\n" + " " * (5 * 1024 * 1024) + "fin.", encoding="utf-8")
+    assert text_of(fine).split() == ["palabra", "fin."]
 
 
 def test_encrypted_and_corrupt_pdfs(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from aidioma_desktop.services.export import export_profile
 from aidioma_desktop.services.library import DocumentInfo, LibraryService, _sessions
 from aidioma_desktop.services.session import Learner, SessionService
 from aidioma_desktop.store.paths import AppPaths
@@ -79,7 +80,9 @@ def test_every_type_is_read_searched_and_its_copy_deleted(
     lib.wait_idle()
     docs = {d.filename: d for d in lib.documents()}
     assert {d.status for d in docs.values()} == {"ready"}, [d.error for d in docs.values()]
-    assert docs["receta.txt"].description == "73 words, 4 paragraphs. “Receta de la abuela.”"
+    recipe = docs["receta.txt"]
+    assert (recipe.words, recipe.language, recipe.level) == (73, "es", "intermediate")
+    assert recipe.size_bytes == len(RECIPE.encode()) and recipe.learnable
     assert [u.status for u in updates if u.id == docs["receta.txt"].id][-1] == "ready"
     assert any(u.status == "processing" and 0 < u.fraction < 1 for u in updates)
     assert list(paths.sessions.rglob("*.*")) == []  # every copy is gone already
@@ -230,7 +233,8 @@ def test_logout_wipes_everything_but_metadata(
     monkeypatch.chdir(cwd)  # Chroma's default persistent folder would be ./chroma
     source = tmp_path / "private" / "diario.txt"
     source.parent.mkdir()
-    source.write_text(RECIPE + f"\n\nMi contraseña secreta es {MARKER}.", encoding="utf-8")
+    # A password on the document's first line: once kept as its description.
+    source.write_text(f"Mi contraseña secreta es {MARKER}.\n\n" + RECIPE, encoding="utf-8")
     lib = LibraryService(learner, paths)
     doc = add_and_wait(lib, source)
     assert doc.status == "ready"
@@ -244,9 +248,14 @@ def test_logout_wipes_everything_but_metadata(
     again = service.login("Ana")
     try:
         (row,) = LibraryService(again, paths).documents()
-        assert (row.filename, row.status, row.words) == ("diario.txt", "expired", 0)
+        assert (row.filename, row.status, row.loaded) == ("diario.txt", "expired", False)
+        assert (row.words, row.language) == (79, "es")  # what is kept is not its text
         with pytest.raises(Exception, match="not available any more"):
             LibraryService(again, paths).reading(row.id)
+        with (cwd / "export.json").open("w", encoding="utf-8") as out:
+            export_profile(again, out)
+        assert scan(*folders) == []  # the export holds nothing of it either
+        assert '"filename": "diario.txt"' in (cwd / "export.json").read_text(encoding="utf-8")
     finally:
         service.logout(again)
     assert scan(source.parent) == [source]  # the scan does find the marker where it is

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from aidioma_desktop.documents.pipeline import DocumentText
 from aidioma_desktop.documents.text import chunks, normalise, paragraphs, sentences, words
 
 
@@ -65,11 +64,12 @@ def test_a_sentence_longer_than_a_chunk_is_cut_at_the_budget() -> None:
     assert pieces[-1].text.endswith("palabra.")
 
 
-@pytest.mark.parametrize(
-    ("text", "size"),
-    [("Hola.", "1 word, 1 paragraph"), ("Hola, amigo.\n\nAdiós.", "3 words, 2 paragraphs")],
-)
-def test_a_documents_description_counts_in_good_english(text: str, size: str) -> None:
-    spans = paragraphs(text)
-    doc = DocumentText("d", "f.txt", "txt", text, spans, sentences(text), [], len(words(text)))
-    assert doc.description().startswith(size + ". “")
+def test_chinese_and_japanese_sentences_end_at_their_full_stops() -> None:
+    text = normalise("你好。我很好！你呢？\n\n「今日は雨です。」明日は晴れ。")
+    assert [s.text for s in sentences(text)] == [
+        "你好。",
+        "我很好！",
+        "你呢？",
+        "「今日は雨です。」",
+        "明日は晴れ。",
+    ]

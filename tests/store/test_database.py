@@ -284,3 +284,29 @@ def test_what_was_saved_survives_a_crash_after_the_profiles_were_listed(
     # with a handle of its own dropped the app's locks, and the terminal deleted the app's WAL.)
     assert learner.settings()["daily_goal"] == 30
     learner.close()
+
+
+def test_a_documents_first_sentence_kept_by_an_older_version_is_gone_from_the_file(
+    tmp_path: Path,
+):
+    marker = "QZX-primera-frase-4471"
+    path = tmp_path / "old.aidioma"
+    ProfileDatabase.open(path, create=True, schema=9).close()
+    with sqlite3.connect(path) as raw:  # as version 9 kept it: "how it begins"
+        raw.execute(
+            "INSERT INTO documents VALUES ('d1', 's1', 'diario.txt', 'txt', ?, 'expired', ?, NULL)",
+            (T0, f"73 words, 4 paragraphs. “Mi contraseña es {marker}.”"),
+        )
+    raw.close()
+    assert marker.encode() in path.read_bytes() + _wal(path)
+
+    upgraded = ProfileDatabase.open(path)
+    (row,) = upgraded.documents()
+    assert (row.filename, row.status, row.words, row.language) == ("diario.txt", "expired", 0, "")
+    upgraded.close()
+    assert marker.encode() not in path.read_bytes() + _wal(path)  # overwritten, not just freed
+
+
+def _wal(path: Path) -> bytes:
+    wal = path.with_name(path.name + "-wal")
+    return wal.read_bytes() if wal.exists() else b""

@@ -274,7 +274,9 @@ def test_the_reading_view_fills_in_slices_and_clicks_map_throughout(qtbot):
     assert clicked.args == [last, paragraphs[last].index("gato") + 1]
 
 
-def test_names_descriptions_and_errors_show_as_plain_text(harness, qtbot, make_profile, tmp_path):
+def test_names_and_errors_show_as_plain_text_and_no_words_of_the_text(
+    harness, qtbot, make_profile, tmp_path
+):
     _window, page = open_library(harness, qtbot, make_profile)
     tricky = tmp_path / "<b>negrita<b>.txt"
     tricky.write_text("<b>Hola</b> a todos, esto es una prueba.", "utf-8")
@@ -283,11 +285,30 @@ def test_names_descriptions_and_errors_show_as_plain_text(harness, qtbot, make_p
     failed = wait_status(qtbot, page, "<i>hoja<i>.xlsx", "failed")
     for widget, text in (
         (row.name, "<b>negrita<b>.txt"),
-        (row.detail, "<b>Hola</b> a todos"),
+        (row.detail, "9 words · 40 bytes"),  # what it is, not what it says
         (failed.detail, "<i>hoja<i>.xlsx"),
     ):
         assert text in widget.text()
         assert widget.textFormat() == Qt.TextFormat.PlainText, widget.accessibleName()
+    assert "Hola" not in row.detail.text()
+
+
+def test_a_document_in_another_language_is_named_and_not_practised(
+    harness, qtbot, make_profile, tmp_path
+):
+    _window, page = open_library(harness, qtbot, make_profile)
+    german = tmp_path / "brief.txt"
+    german.write_text(
+        "Morgen fahren wir mit den Kindern an den Strand, weil es heiß ist und die Schule "
+        "nicht stattfindet. Das ist auch für die Großeltern eine gute Nachricht.",
+        "utf-8",
+    )
+    page.add_files([german])
+    row = wait_status(qtbot, page, german.name, "ready")
+    assert row.detail.text().endswith(
+        "This looks like German: word help and practice cover Spanish and English."
+    )
+    assert row.read.isVisible() and not row.practise.isVisible()
 
 
 def test_settings_refuse_plain_http_to_another_computer_unless_ticked(harness, qtbot, make_profile):
