@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import __version__
+from . import __version__, logs
 from .domain.errors import AppError
 from .domain.events import LEVELS
 from .domain.grading import Grade, grade
@@ -155,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command != "grade":  # a filter over standard input writes no files
+        logs.setup(AppPaths.resolve(args.data_dir).logs)
     try:
         return _dispatch(args)
     except AppError as exc:
@@ -167,11 +169,13 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as exc:  # a bug: say so plainly; the details only when asked for
+        logs.uncaught(type(exc), exc, exc.__traceback__)
         if os.environ.get("AIDIOMA_DEBUG"):
             raise
         print(
             f"aidioma: something went wrong ({type(exc).__name__}: {exc}). What was saved "
-            "before is safe. Run again with AIDIOMA_DEBUG=1 to see the details, and report it.",
+            "before is safe. Run again with AIDIOMA_DEBUG=1 to see the details, and report it "
+            f"with the log in {AppPaths.resolve(args.data_dir).logs}.",
             file=sys.stderr,
         )
         return 2

@@ -21,6 +21,7 @@ class AppPaths:
     data: Path
     cache: Path
     sessions: Path  # per-session scratch (uploaded copies, session vectors): wiped at logout
+    logs: Path  # the log a person can send (aidioma_desktop/logs.py)
 
     @property
     def profiles(self) -> Path:
@@ -31,10 +32,11 @@ class AppPaths:
         chosen = data_dir or os.environ.get(ENV_DATA_DIR)
         if chosen:
             root = Path(chosen).expanduser().resolve()
-            return cls(root, root / "cache", root / "sessions")
+            return cls(root, root / "cache", root / "sessions", root / "logs")
         data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
         cache = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
-        return cls(data, cache, data / "sessions")
+        logs = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+        return cls(data, cache, data / "sessions", logs)
 
     def ensure(self) -> None:
         for folder in (self.data, self.profiles, self.cache, self.sessions):

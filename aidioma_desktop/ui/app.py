@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from .. import __version__
 from ..services.session import SessionService
 from ..store.paths import AppPaths, resources_dir
-from . import theme
+from . import errors, theme
 from .main_window import MainWindow
 from .speech import Speaker
 from .tasks import TaskRunner
@@ -88,6 +88,7 @@ def build(paths: AppPaths, profile: str | None = None) -> tuple[MainWindow, Task
 def run(paths: AppPaths, profile: str | None = None) -> int:
     started = time.perf_counter()
     app = create_app(sys.argv[:1])
+    errors.install(paths.logs)
     window, runner = build(paths, profile)
     if os.environ.get("AIDIOMA_EXIT_AFTER_FIRST_PAINT"):
         probe = _FirstPaint(started)

@@ -150,6 +150,20 @@ class SettingsPage(Page):
         row.addWidget(self.folder, 1)
         row.addWidget(open_folder)
         form.addRow(self.tr("Data folder"), row)
+        logs = str(ctx.service.paths.logs)
+        self.logs = label(logs, "subtle", wrap=True, name=self.tr("Log folder"))
+        self.logs.setToolTip(
+            self.tr(
+                "What went wrong and where, to send with a report: never your answers, "
+                "documents, conversations or passwords."
+            )
+        )
+        self.open_logs = button(self.tr("Open log folder"), self.tr("Open log folder"))
+        self.open_logs.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(logs)))
+        row = QHBoxLayout()
+        row.addWidget(self.logs, 1)
+        row.addWidget(self.open_logs)
+        form.addRow(self.tr("Log"), row)
         self.export_button = button(self.tr("Export my data…"), self.tr("Export my data"))
         self.export_button.clicked.connect(self.export)
         form.addRow(self.tr("Export"), self.export_button)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +38,10 @@ class _Worker(QObject):
         try:
             result = work()
         except Exception as exc:  # delivered to the caller's error callback
-            log.debug("background task failed:\n%s", traceback.format_exc())
+            # A person's mistake or the world's (AppError: wrong password, server down) is
+            # said on screen; anything else is a bug, kept in the log (without its message).
+            level = logging.DEBUG if isinstance(exc, AppError) else logging.WARNING
+            log.log(level, "background task failed", exc_info=True)
             self.finished.emit(job_id, None, exc)
         else:
             self.finished.emit(job_id, result, None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QDesktopServices, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import WAIT_MS
@@ -140,6 +140,18 @@ def test_settings_are_saved_and_used(harness, qtbot, make_profile):
     window.shell.show_page(0)
     harness.idle()
     assert window.shell.today.goal.text() == "0 / 3"
+
+
+def test_settings_show_the_log_folder_to_open(harness, qtbot, make_profile, monkeypatch):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    window.shell.show_page(4)
+    page = window.shell.settings
+    assert page.logs.text() == str(harness.paths.logs)
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    qtbot.mouseClick(page.open_logs, Qt.MouseButton.LeftButton)
+    assert [u.toLocalFile() for u in opened] == [str(harness.paths.logs)]
 
 
 def _wheel_down(widget) -> bool:
