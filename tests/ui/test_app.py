@@ -142,7 +142,7 @@ def test_settings_are_saved_and_used(harness, qtbot, make_profile):
     assert window.shell.today.goal.text() == "0 / 3"
 
 
-def test_settings_show_the_log_folder_to_open(harness, qtbot, make_profile, monkeypatch):
+def test_settings_show_the_log_folder_and_the_credits(harness, qtbot, make_profile, monkeypatch):
     make_profile("Ana")
     window = harness.start("Ana")
     window.shell.show_page(4)
@@ -152,6 +152,9 @@ def test_settings_show_the_log_folder_to_open(harness, qtbot, make_profile, monk
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
     qtbot.mouseClick(page.open_logs, Qt.MouseButton.LeftButton)
     assert [u.toLocalFile() for u in opened] == [str(harness.paths.logs)]
+    about = page.about.text()  # the credits the word data's licence asks for
+    assert "wordfreq" in about and "Robyn Speer" in about and "CC BY-SA 4.0" in about
+    assert "simplemma" in about
 
 
 def _wheel_down(widget) -> bool:
