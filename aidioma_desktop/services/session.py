@@ -35,7 +35,7 @@ from ..store.locks import ProfileLock
 from ..store.paths import AppPaths
 from .clock import Clock, SystemClock
 from .content import ContentLibrary
-from .library import clean_up_at_login, clean_up_folders, wipe_session
+from .library_session import clean_up_at_login, clean_up_folders, wipe_session
 
 PROFILE_SUFFIX = ".aidioma"
 _hasher = PasswordHasher()

@@ -13,7 +13,8 @@ import pytest
 from aidioma_desktop.documents.errors import DocumentError
 from aidioma_desktop.documents.pipeline import stage_copy
 from aidioma_desktop.documents.text import normalise, paragraphs
-from aidioma_desktop.services.library import EmbeddingConfig, LibraryService, _sessions
+from aidioma_desktop.services.library import EmbeddingConfig, LibraryService
+from aidioma_desktop.services.library_session import _sessions
 from aidioma_desktop.services.session import Learner, SessionService
 from aidioma_desktop.store.paths import AppPaths
 

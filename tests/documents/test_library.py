@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from aidioma_desktop.services.export import export_profile
-from aidioma_desktop.services.library import DocumentInfo, LibraryService, _sessions
+from aidioma_desktop.services.library import DocumentInfo, LibraryService
+from aidioma_desktop.services.library_session import _sessions
 from aidioma_desktop.services.session import Learner, SessionService
 from aidioma_desktop.store.paths import AppPaths
 
@@ -323,7 +324,7 @@ def test_a_killed_session_is_cleaned_up_at_the_next_start(
 def test_a_live_session_folder_of_another_window_is_left_alone(
     lib: LibraryService, paths: AppPaths, tmp_path: Path
 ) -> None:
-    from aidioma_desktop.services.library import clean_up_folders
+    from aidioma_desktop.services.library_session import clean_up_folders
 
     add_and_wait(lib, write(tmp_path, "a.txt", RECIPE))
     folder = paths.sessions / lib.learner.session_id
