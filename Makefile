@@ -25,6 +25,7 @@ run: $(STAMP) $(WORDS)
 test: $(STAMP) $(WORDS)
 	@packaging/test-system-packages.sh
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
 screenshots: $(STAMP) $(WORDS)

@@ -384,7 +384,12 @@ def _show_result(g: Grade, out: Style) -> None:
     else:
         print(f"{label[g.verdict]} · {g.score}/100" + (f"  {g.feedback}" if g.feedback else ""))
     if g.verdict != "correct" or any(m.status != "ok" for m in g.marks):
-        paint = {"ok": str, "minor": out.yellow, "wrong": out.red, "extra": out.red}
+        paint: dict[str, Callable[[str], str]] = {
+            "ok": str,
+            "minor": out.yellow,
+            "wrong": out.red,
+            "extra": out.red,
+        }
         marked = " ".join(
             paint[m.status](f"[{m.text}]" if m.status != "ok" and not out.on else m.text)
             for m in g.marks

@@ -19,8 +19,8 @@ from .api.routes import account, auth, health, sync
 from .body_limit import BodyLimitMiddleware
 from .config import Settings
 from .db import make_engine, make_sessions
+from .limits import API_PREFIX
 from .migrate import upgrade
-from .protocol import API_PREFIX
 from .security import new_invite_code, password_hasher
 
 

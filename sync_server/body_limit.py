@@ -10,7 +10,8 @@ import zlib
 from typing import Any
 
 from .errors import error_body
-from .protocol import ERROR_STATUS, MAX_BODY_BYTES
+from .limits import MAX_BODY_BYTES
+from .protocol import ERROR_STATUS
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -97,7 +98,8 @@ class BodyLimitMiddleware:
             if not sent:
                 sent = True
                 return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()  # after the body: wait for the disconnect as usual
+            message: Message = await receive()  # after the body: wait for the disconnect as usual
+            return message
 
         await self.app(scope, replay, send)
 

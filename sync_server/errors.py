@@ -167,5 +167,5 @@ def disk_full(exc: DBAPIError) -> bool:
         return cause.sqlite_errorcode == sqlite3.SQLITE_FULL
     if getattr(cause, "sqlstate", None) == "53100":  # PostgreSQL: disk_full
         return True
-    args = getattr(cause, "args", ())
+    args: tuple[Any, ...] = getattr(cause, "args", ())
     return bool(args) and args[0] in _MARIADB_FULL

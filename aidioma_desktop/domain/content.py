@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from .errors import AppError
 from .events import DIRECTIONS, LEVELS
+
+Language = Literal["es", "en"]
+_LANGUAGES: dict[str, Language] = {"es": "es", "en": "en"}
 
 
 class ContentError(AppError, ValueError):
@@ -85,11 +88,13 @@ class Scenario:
     guided: tuple[GuidedStep, ...] = ()
 
     def opening_line(self, level: str) -> str:
-        return self.persona["opening_line"][level]
+        line: str = self.persona["opening_line"][level]
+        return line
 
 
-def target_language(direction: str) -> str:
-    return direction.split("-")[1]
+def target_language(direction: str) -> Language:
+    """The language a translation in `direction` is written in: "es-en" gives "en"."""
+    return _LANGUAGES[direction.split("-")[1]]
 
 
 def _need(data: Any, key: str, where: str, kind: type | tuple[type, ...]) -> Any:

@@ -412,7 +412,7 @@ class Event(NamedTuple):
 
     @property
     def order_key(self) -> tuple[str, str]:
-        return ORDER(self)  # type: ignore[no-any-return]
+        return ORDER(self)
 
     @property
     def known(self) -> bool:

@@ -32,7 +32,7 @@ _W = (
 )
 # fmt: on
 _DECAY = -_W[20]
-_FACTOR = 0.9 ** (1 / _DECAY) - 1
+_FACTOR: float = 0.9 ** (1 / _DECAY) - 1
 _STABILITY_MIN = 0.001
 _MAX_INTERVAL_DAYS = 36500
 _MINUTE = 60_000
@@ -41,9 +41,9 @@ _LEARNING_STEPS = (1 * _MINUTE, 10 * _MINUTE)
 _RELEARNING_STEPS = (10 * _MINUTE,)
 _ONE_MS = timedelta(milliseconds=1)
 # Terms of the formulas that do not depend on the card, computed as fsrs computes them.
-_EASY_DIFFICULTY = _W[4] - (math.e ** (_W[5] * (4 - 1))) + 1
-_FORGET_SHORT_TERM = math.e ** (_W[17] * _W[18])
-_RECALL_BASE = math.e ** (_W[8])
+_EASY_DIFFICULTY: float = _W[4] - (math.e ** (_W[5] * (4 - 1))) + 1
+_FORGET_SHORT_TERM: float = math.e ** (_W[17] * _W[18])
+_RECALL_BASE: float = math.e ** (_W[8])
 
 
 class Card(NamedTuple):
@@ -128,16 +128,17 @@ def schedule(
 def _retrievability(card: Card, days: int | None) -> float:
     if days is None or card.stability is None:
         return 0
-    return (1 + _FACTOR * max(0, days) / card.stability) ** _DECAY
+    retrievability: float = (1 + _FACTOR * max(0, days) / card.stability) ** _DECAY
+    return retrievability
 
 
 def _next_interval(stability: float, retention: float) -> int:
-    days = round((stability / _FACTOR) * ((retention ** (1 / _DECAY)) - 1))
+    days: int = round((stability / _FACTOR) * ((retention ** (1 / _DECAY)) - 1))
     return min(max(days, 1), _MAX_INTERVAL_DAYS)
 
 
 def _short_term_stability(stability: float, rating: int) -> float:
-    increase = (math.e ** (_W[17] * (rating - 3 + _W[18]))) * (stability ** -_W[19])
+    increase: float = (math.e ** (_W[17] * (rating - 3 + _W[18]))) * (stability ** -_W[19])
     if rating != 1:
         increase = max(increase, 1.0)
     return max(stability * increase, _STABILITY_MIN)
@@ -153,13 +154,13 @@ def _next_stability(
     difficulty: float, stability: float, retrievability: float, rating: int
 ) -> float:
     if rating == 1:
-        long_term = (
+        long_term: float = (
             _W[11]
             * (difficulty ** -_W[12])
             * (((stability + 1) ** (_W[13])) - 1)
             * (math.e ** ((1 - retrievability) * _W[14]))
         )
-        next_stability = min(long_term, stability / _FORGET_SHORT_TERM)
+        next_stability: float = min(long_term, stability / _FORGET_SHORT_TERM)
     else:
         hard_penalty = _W[15] if rating == 2 else 1
         easy_bonus = _W[16] if rating == 4 else 1

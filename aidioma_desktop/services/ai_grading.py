@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from ..ai.providers import ChatMessage, ChatRequest, Provider
 from ..ai.tutor import GRADE_SCHEMA, grading_prompt
-from ..domain.content import target_language
+from ..domain.content import Language, target_language
 from ..domain.grading import grade
 from ..domain.grading.classify import _damerau
 from ..domain.projections import answer_key
@@ -102,10 +102,10 @@ class AiGrader:
         )
 
     @staticmethod
-    def _same_meaning(answer: str, other: str, lang: str) -> bool:
+    def _same_meaning(answer: str, other: str, lang: Language) -> bool:
         """The offline grader sees no sure difference between two answers (a cached verdict
         of one then holds for the other)."""
-        g = grade(answer, [other], lang, zipf=words.zipf)  # type: ignore[arg-type]
+        g = grade(answer, [other], lang, zipf=words.zipf)
         return g.verdict != "wrong" or g.unsure
 
     # ---- the model --------------------------------------------------------------------

@@ -15,13 +15,13 @@ from urllib.parse import urlsplit
 
 from ..ai.base import ProviderError, Secret, check_url
 from ..ai.providers import Provider, make_provider
-from ..ai.transcribe import DEFAULT_MODEL as DEFAULT_SPEECH_MODEL
-from ..ai.transcribe import Transcriber
+from ..ai.transcribe import DEFAULT_MODEL, Transcriber
 from ..store.secrets import SecretStore
 from .session import Learner
 
 META_KEY = "ai.provider"
 KINDS = ("ollama", "openai", "anthropic")
+DEFAULT_SPEECH_MODEL = DEFAULT_MODEL  # speech to text when none is set (Settings shows it)
 DEFAULT_URLS = {
     "ollama": "http://127.0.0.1:11434",
     "openai": "https://api.openai.com/v1",

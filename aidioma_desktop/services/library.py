@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..documents import embed
-from ..documents.embed import Embedder, EmbeddingConfig
+from ..documents.embed import Embedder
+from ..documents.embed import EmbeddingConfig as EmbeddingConfig  # re-exported for ui/
 from ..documents.errors import Cancelled, DocumentError
 from ..documents.extract import check_size, file_type
 from ..documents.language import LEARNED

@@ -140,7 +140,7 @@ class Learner:
         """When the current learning day began (Unix ms)."""
         now = self.clock.now_ms()
         offset = self.clock.tz_offset_min()
-        hour = self.settings()["day_starts_at"]
+        hour: int = self.settings()["day_starts_at"]
         local_ms = now + offset * 60_000 - hour * 3_600_000
         return now - (local_ms % 86_400_000)
 

@@ -47,7 +47,7 @@ def score_speech(transcript: str, references: Sequence[str]) -> SpeakingResult:
         if not folded:
             continue
         matcher = SequenceMatcher(None, folded, heard, autojunk=False)
-        found = set()
+        found: set[int] = set()
         for block in matcher.get_matching_blocks():
             found.update(range(block.a, block.a + block.size))
         score = round(100 * len(found) / len(folded))

@@ -288,7 +288,9 @@ class Conversation:
         if self.ended:
             raise TutorError("This conversation has already ended.")
         self.ended = True
-        text, review, rubric = "", (), None
+        text = ""
+        review: tuple[str, ...] = ()
+        rubric: Rubric | None = None
         try:
             wanted = summarise and not self.guided and self.learner_turns
             if wanted and not self.service.spending().exhausted:

@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple, ParamSpec, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TypeVar, cast
 
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
@@ -538,7 +539,7 @@ class ProfileDatabase:
             by_card.setdefault(e.payload["content_id"], []).append(e)
         # Plain rows to and from the driver: a sync's page touches hundreds of cards.
         conn = s.connection()
-        rows = {}
+        rows: dict[str, Any] = {}
         for chunk in _chunks(list(by_card)):
             rows.update(
                 (r.content_id, r)
@@ -653,7 +654,7 @@ class ProfileDatabase:
 
     def _stored_attempts(self, s: Session, resettled: list[Resettled]) -> list[Event]:
         """The stored attempts (known to this build) that these settlements are about."""
-        attempts = []
+        attempts: list[Event] = []
         wanted = {(r.content_id, r.attempt_id) for r in resettled}
         for chunk in _chunks([r.attempt_id for r in resettled]):
             rows = s.execute(select(EventRow).where(EventRow.id.in_(chunk))).scalars()
@@ -1150,7 +1151,7 @@ class ProfileDatabase:
                 "ORDER BY coalesce(p.due_ms, 0) LIMIT ?",
                 (now_ms, limit * 3),
             )
-            found = []
+            found: list[str] = []
             for es, en in rows:
                 for text in (es, en):
                     if len(str(text).split()) <= 2 and len(found) < limit:
@@ -1238,7 +1239,9 @@ class ProfileDatabase:
             )
             if session_id is not None:
                 query = query.where(DocumentRow.session_id == session_id)
-            return s.execute(query.values(status="expired")).rowcount or 0
+            # An UPDATE's result is a CursorResult, which Session.execute's types don't say.
+            done = cast("CursorResult[Any]", s.execute(query.values(status="expired")))
+            return done.rowcount or 0
 
     @_guard
     def delete_document(self, doc_id: str) -> None:
@@ -1254,7 +1257,8 @@ class ProfileDatabase:
             if row is None:
                 return None
             row.hit_count += 1
-            return json.loads(row.result)
+            result: dict[str, Any] = json.loads(row.result)
+            return result
 
     @_guard
     def cached_evaluations(self, group: str) -> list[dict[str, Any]]:

@@ -99,9 +99,13 @@ def run(paths: AppPaths, profile: str | None = None) -> int:
             # The chart, not the page: a page covered by its children gets no paint events.
             today = window.shell.today if window.shell is not None else None
             if today is not None:
-                today.loaded.connect(
-                    lambda: (today.chart.installEventFilter(probe), today.chart.update())
-                )
+                chart = today.chart
+
+                def probe_paints() -> None:
+                    chart.installEventFilter(probe)
+                    chart.update()
+
+                today.loaded.connect(probe_paints)
 
         window.welcome.logged_in.connect(watch)
     window.show()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QObject, Qt, Signal
@@ -40,7 +41,7 @@ from ..services.library import (
 from .context import Context
 from .reading import ReadingView
 from .tasks import readable
-from .widgets import ElidedLabel, Page, button, card, count, label, scrolls_past
+from .widgets import ElidedLabel, Page, button, card, count, label, scrolls_past, take_widget
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf", ".docx", ".epub")
 
@@ -374,7 +375,7 @@ class LibraryPage(Page):
         """What the file dialog and a drop both do: each file gets a row at once."""
         library, emit = self.ctx.library, self.updates.changed.emit
         for path in files:
-            self.ctx.run(lambda p=path: library.add(p, emit), self._changed, self._fail)
+            self.ctx.run(partial(library.add, path, emit), self._changed, self._fail)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
@@ -400,8 +401,12 @@ class LibraryPage(Page):
         if self.reading is not None and self.reading.doc_id == doc_id:
             self.reading_card.hide()
             self.practice_card.hide()
-        self.ctx.run(lambda: (library.remove(doc_id), library.documents())[1],
-                     self._show_documents, self._fail)  # fmt: skip
+
+        def remove_then_list() -> list[DocumentInfo]:
+            library.remove(doc_id)
+            return library.documents()
+
+        self.ctx.run(remove_then_list, self._show_documents, self._fail)
 
     # ---- search -----------------------------------------------------------------------
 
@@ -415,7 +420,7 @@ class LibraryPage(Page):
     def _show_results(self, passages: list[Passage]) -> None:
         self.search_button.setEnabled(True)
         while self.results.count():
-            widget = self.results.takeAt(0).widget()
+            widget = take_widget(self.results, 0)
             if widget:
                 widget.deleteLater()
         if not passages:

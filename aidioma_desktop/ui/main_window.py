@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..services.session import Learner, SessionService
+from ..services.sync import SyncReport
 from .context import Context
 from .library import LibraryPage
 from .practice import PracticePage
@@ -101,8 +102,13 @@ class Shell(QWidget):
             self.nav.item(number - 1).setToolTip(f"{name} (Ctrl+{number})")
             QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda n=number: self.show_page(n - 1))
         self.nav.currentRowChanged.connect(self._switch)
+
         # What another device sent may change what the page shows.
-        self.sync.synced.connect(lambda report: report.pulled and self._refresh_current())
+        def refresh_if_pulled(report: SyncReport) -> None:
+            if report.pulled:
+                self._refresh_current()
+
+        self.sync.synced.connect(refresh_if_pulled)
 
     # ---- pages, built on first use ----------------------------------------------------
 

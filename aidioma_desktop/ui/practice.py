@@ -28,7 +28,16 @@ from .context import Context
 from .speaking import SpeakButton
 from .speech import Speaker
 from .tasks import TaskRunner, readable
-from .widgets import Page, button, card, count, label, scrolls_past, verdict_words
+from .widgets import (
+    Page,
+    button,
+    card,
+    count,
+    label,
+    scrolls_past,
+    take_widget,
+    verdict_words,
+)
 
 LEVELS = ("beginner", "intermediate", "advanced")
 log = logging.getLogger(__name__)
@@ -207,7 +216,7 @@ class PracticePage(Page):
         self.item, self.result = item, None
         self.hints_shown = 0
         while self.hints.count():
-            widget = self.hints.takeAt(0).widget()
+            widget = take_widget(self.hints, 0)
             if widget:
                 widget.deleteLater()
         self.feedback_card.hide()

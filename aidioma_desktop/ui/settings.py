@@ -116,14 +116,14 @@ class SettingsPage(Page):
         self.new_cards = scrolls_past(QSpinBox())
         self.new_cards.setRange(0, 200)
         self.new_cards.setSuffix(self.tr(" per day"))
-        for text, widget in (
+        for text, spin_box in (
             (self.tr("Daily goal"), self.daily_goal),
             (self.tr("Day starts at"), self.day_starts_at),
             (self.tr("Desired retention"), self.retention),
             (self.tr("New cards"), self.new_cards),
         ):
-            widget.setAccessibleName(text)
-            form.addRow(text, widget)
+            spin_box.setAccessibleName(text)
+            form.addRow(text, spin_box)
         self.body.addWidget(box)
 
         box, form = _group(self.tr("Appearance"))
@@ -385,7 +385,9 @@ class AiProviderBox(QGroupBox):
         self.model = scrolls_past(QComboBox())
         self.model.setEditable(True)
         self.model.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.model.lineEdit().setPlaceholderText(self.tr("e.g. llama3.2"))
+        model_edit = self.model.lineEdit()
+        assert model_edit is not None  # an editable combo box has one
+        model_edit.setPlaceholderText(self.tr("e.g. llama3.2"))
         self.api_key = QLineEdit()
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.api_key.setMaxLength(500)

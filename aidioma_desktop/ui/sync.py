@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -40,16 +40,16 @@ FIRST_SYNC_MS = 1_500
 
 def ago(ms: int | None, now_ms: int) -> str:
     if ms is None:
-        return QObject.tr("never")
+        return QCoreApplication.translate("Sync", "never")
     minutes = max(0, (now_ms - ms) // 60_000)
     if minutes < 1:
-        return QObject.tr("just now")
+        return QCoreApplication.translate("Sync", "just now")
     if minutes < 60:
-        return QObject.tr("%1 min ago").replace("%1", str(minutes))
+        return QCoreApplication.translate("Sync", "%1 min ago").replace("%1", str(minutes))
     hours = minutes // 60
     if hours < 48:
-        return QObject.tr("%1 h ago").replace("%1", str(hours))
-    return QObject.tr("%1 days ago").replace("%1", str(hours // 24))
+        return QCoreApplication.translate("Sync", "%1 h ago").replace("%1", str(hours))
+    return QCoreApplication.translate("Sync", "%1 days ago").replace("%1", str(hours // 24))
 
 
 def progress_text(progress: SyncProgress) -> str:
@@ -57,13 +57,14 @@ def progress_text(progress: SyncProgress) -> str:
     parts = []
     if progress.sending:
         parts.append(
-            QObject.tr("sent %1 of %2")
+            QCoreApplication.translate("Sync", "sent %1 of %2")
             .replace("%1", number(progress.sent))
             .replace("%2", number(progress.to_send))
         )
     if progress.received:
-        parts.append(QObject.tr("received %1").replace("%1", number(progress.received)))
-    syncing = QObject.tr("Syncing…")
+        received = QCoreApplication.translate("Sync", "received %1")
+        parts.append(received.replace("%1", number(progress.received)))
+    syncing = QCoreApplication.translate("Sync", "Syncing…")
     return f"{syncing} {', '.join(parts)}" if parts else syncing
 
 
@@ -244,10 +245,15 @@ class SyncController(QObject):
         # trip rather than keep a sign-out waiting for the rest of a long first sync.
         self.cancel("account")
         service = self.service
+
+        def sign_out() -> SyncStatus:
+            service.sign_out()
+            return service.status()
+
         work = {
             "register": lambda: service.register(**fields),
             "sign_in": lambda: service.sign_in(**fields),
-            "sign_out": lambda: (service.sign_out(), service.status())[1],
+            "sign_out": sign_out,
             "delete_account": service.delete_account,
         }[action]
 

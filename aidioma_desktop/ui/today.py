@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Signal
+from PySide6.QtCore import QDate, QLocale, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QProgressBar, QWidget
 
 from ..services.stats import Dashboard
@@ -83,7 +83,8 @@ class TodayPage(Page):
     def show_dashboard(self, d: Dashboard) -> None:
         self.dashboard = d
         locale = QLocale()
-        self.date.setText(locale.toString(d.today, QLocale.FormatType.LongFormat))
+        today = QDate(d.today.year, d.today.month, d.today.day)
+        self.date.setText(locale.toString(today, QLocale.FormatType.LongFormat))
         self.streak.setText(count(d.streak.current, self.tr("1 day"), self.tr("%1 days")))
         if d.streak.today_done:
             self.streak_note.setText(

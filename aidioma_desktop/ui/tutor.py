@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -54,7 +55,16 @@ from .context import Context
 from .speaking import SpeakButton
 from .speech import Speaker
 from .tasks import TaskRunner, readable
-from .widgets import Page, button, card, label, number, scrolls_past, verdict_words
+from .widgets import (
+    Page,
+    button,
+    card,
+    label,
+    number,
+    scrolls_past,
+    take_widget,
+    verdict_words,
+)
 
 log = logging.getLogger(__name__)
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -675,7 +685,7 @@ class TutorPage(Page):
 
     def _fill_goals(self, scenario: Scenario | None) -> None:
         while self.goal_box.count():
-            widget = self.goal_box.takeAt(0).widget()
+            widget = take_widget(self.goal_box, 0)
             if widget is not None:
                 widget.deleteLater()
         self.goal_labels = []
@@ -699,7 +709,7 @@ class TutorPage(Page):
 
     def _clear_chat(self) -> None:
         while self.chat.count() > 1:  # the stretch on top stays
-            widget = self.chat.takeAt(1).widget()
+            widget = take_widget(self.chat, 1)
             if widget is not None:
                 widget.deleteLater()
         self._bubbles, self._streams, self._unpainted = [], {}, {}
@@ -760,7 +770,8 @@ class TutorPage(Page):
             for bubble in self._bubbles:
                 bubble.fit(room)
             for index in range(1, self.chat.count()):
-                holder = self.chat.itemAt(index).widget()
+                item = self.chat.itemAt(index)
+                holder = item.widget() if item is not None else None
                 feedback = holder.findChild(Feedback) if holder else None
                 if feedback is not None:
                     feedback.fit(room)
@@ -1273,10 +1284,10 @@ class TutorPage(Page):
         if s.new_words:
             box.addWidget(_heading(self.tr("New words")))
             for word, translation in s.new_words:
-                text, make = self._word(word, translation)
+                word_label, make = self._word(word, translation)
                 row = QHBoxLayout()
                 row.setSpacing(8)
-                row.addWidget(text, 0, Qt.AlignmentFlag.AlignVCenter)
+                row.addWidget(word_label, 0, Qt.AlignmentFlag.AlignVCenter)
                 row.addWidget(make)
                 row.addStretch(1)
                 box.addLayout(row)
@@ -1372,14 +1383,16 @@ def _score(name: str, value: int) -> QFrame:
     return tile
 
 
-def _clear_layout(layout: QVBoxLayout | QHBoxLayout) -> None:
+def _clear_layout(layout: QLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
+        if item is None:
+            break
         widget = item.widget()
         if widget is not None:
             widget.deleteLater()
-        elif item.layout() is not None:
-            _clear_layout(item.layout())  # type: ignore[arg-type]
+        elif (inner := item.layout()) is not None:
+            _clear_layout(inner)
 
 
 def close_work(page: TutorPage | None, runner: TaskRunner | None) -> Callable[[], None]:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -35,6 +36,12 @@ def scrolls_past(widget: W) -> W:
     widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus
     widget.installEventFilter(_WheelScrollsPage(widget))
     return widget
+
+
+def take_widget(layout: QLayout, index: int) -> QWidget | None:
+    """Take the item at `index` out of `layout`; its widget (None for a stretch or a layout)."""
+    item = layout.takeAt(index)
+    return item.widget() if item is not None else None
 
 
 def number(n: int) -> str:
@@ -139,7 +146,7 @@ class Page(QWidget):
         self.setAccessibleName(title)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = self.scroll = QScrollArea()
+        scroll = self.scroll_area = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer.addWidget(scroll)
@@ -156,7 +163,7 @@ class Page(QWidget):
 
     def bring_into_view(self, widget: QWidget) -> None:
         """Scroll to `widget` (a panel just opened further down), once it is laid out."""
-        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(widget, 0, 24))
+        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(widget, 0, 24))
 
     def refresh(self) -> None:
         """Reload what the page shows (called when it becomes visible)."""

@@ -388,9 +388,9 @@ def test_a_long_file_name_keeps_the_page_in_its_width_and_panels_open_in_view(
     page.add_files([diary])
     row = wait_status(qtbot, page, long_name, "ready")
     harness.idle()
-    assert page.scroll.horizontalScrollBar().maximum() == 0  # nothing pushed off to the side
+    assert page.scroll_area.horizontalScrollBar().maximum() == 0  # nothing pushed off to the side
     assert row.name.text().endswith("…") and row.name.toolTip() == long_name
-    viewport = page.scroll.viewport()
+    viewport = page.scroll_area.viewport()
     right_edge = row.remove.mapTo(viewport, row.remove.rect().topRight()).x()
     assert right_edge <= viewport.width()  # its buttons are on the page
 
@@ -401,7 +401,7 @@ def test_a_long_file_name_keeps_the_page_in_its_width_and_panels_open_in_view(
     qtbot.mouseClick(row.read, Qt.MouseButton.LeftButton)
     reading = page.reading_card
     qtbot.waitUntil(lambda: reading.isVisible() and in_view(reading), timeout=WAIT_MS)
-    page.scroll.verticalScrollBar().setValue(0)
+    page.scroll_area.verticalScrollBar().setValue(0)
     qtbot.mouseClick(row.practise, Qt.MouseButton.LeftButton)
     practice = page.practice_card
     qtbot.waitUntil(lambda: practice.isVisible() and in_view(practice), timeout=WAIT_MS)

@@ -126,7 +126,8 @@ class _Candidate:
 
 def _length_factor(n: int) -> float:
     """Missing or changed words weigh more in short sentences."""
-    return min(1.4, max(0.75, (8 / max(n, 1)) ** 0.5))
+    root: float = (8 / max(n, 1)) ** 0.5
+    return min(1.4, max(0.75, root))
 
 
 def _evaluate(
@@ -584,17 +585,17 @@ def _doubt(
         return "another person of the verb"  # "Mis abuelos me quieren" for "Quiero a mis abuelos"
     new_words = len(added)
     for ri, aj in swaps:
-        r, a = ref[ri], ans[aj]
+        rt, at = ref[ri], ans[aj]
         # Spanish says "el cargador" for one's own charger: the article is no other word.
-        spanish_article = lang == "es" and _determiner_swap(r.key, a.key, lang)
-        small = r.fold in function and a.fold in function and not spanish_article
-        if small and len(substantive) <= 1:
+        spanish_article = lang == "es" and _determiner_swap(rt.key, at.key, lang)
+        small_word = rt.fold in function and at.fold in function and not spanish_article
+        if small_word and len(substantive) <= 1:
             return "another small word"  # "in" for "on"; with more changes, a rewording
-        if lang == "es" and _judged_verbs(r.fold, a.fold):
+        if lang == "es" and _judged_verbs(rt.fold, at.fold):
             return "ser or estar, tener or haber: another verb"
-        if _tense_changes(r.key, a.key, lang):
+        if _tense_changes(rt.key, at.key, lang):
             return "another tense"
-        new_words += a.fold not in function
+        new_words += at.fold not in function
     if not new_words and dropped:
         return "a word dropped with nothing in its place"
     if len(dropped) > new_words + 1:

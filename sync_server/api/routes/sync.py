@@ -30,12 +30,9 @@ from aidioma_desktop.sync.gc_pause import gc_paused
 
 from ... import crud
 from ...errors import ApiError, unauthorized
+from ...limits import MAX_PAYLOAD_BYTES, MAX_PULL_CHARS, MAX_PULL_EVENTS, MAX_PUSH_EVENTS
 from ...protocol import (
     INSTANT_PATTERN,
-    MAX_PAYLOAD_BYTES,
-    MAX_PULL_CHARS,
-    MAX_PULL_EVENTS,
-    MAX_PUSH_EVENTS,
     SyncRequest,
     SyncResponse,
     WireEvent,
