@@ -22,6 +22,7 @@ BACKUPS = 3  # with the current file: four files, the oldest dropped
 _QUIET = ("httpx", "httpcore", "chromadb", "urllib3", "uvicorn.access", "multipart", "PIL")
 
 log = logging.getLogger("aidioma")
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
 
 def describe(
@@ -43,7 +44,7 @@ def describe(
 class SafeFormatter(logging.Formatter):
     """Exceptions without their messages (`describe`)."""
 
-    def formatException(self, ei: tuple) -> str:  # type: ignore[override,type-arg]
+    def formatException(self, ei: ExcInfo) -> str:
         kind, error, tb = ei
         return describe(kind, error, tb) if kind is not None else ""
 
