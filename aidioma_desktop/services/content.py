@@ -16,8 +16,8 @@ from ..domain.content import (
     parse_category_file,
     parse_scenarios,
 )
-from ..store.database import ContentItem
 from ..store.paths import resources_dir
+from ..store.rows import ContentItem
 
 # The scenario files, by the language learned: Spanish for English speakers, English for
 # Spanish speakers (the same scenario ids in both).

@@ -30,7 +30,8 @@ from ..domain.hlc import Hlc, zero
 from ..domain.ids import uuid7
 from ..domain.learning_day import learning_day
 from ..domain.projections import default_settings
-from ..store.database import ProfileDatabase, StoreError
+from ..store.core import StoreError
+from ..store.database import ProfileDatabase
 from ..store.locks import ProfileLock
 from ..store.paths import AppPaths
 from .clock import Clock, SystemClock

@@ -23,7 +23,8 @@ from typing import Any, TypeVar
 from sync_server.limits import MAX_BODY_BYTES, MAX_PUSH_EVENTS
 
 from ..domain.events import StoredEvent
-from ..store.database import OutboxBatch, ProfileDatabase
+from ..store.database import ProfileDatabase
+from ..store.rows import OutboxBatch
 from ..store.secrets import SecretStore
 from ..sync.backoff import Backoff
 from ..sync.client import (

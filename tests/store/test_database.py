@@ -16,18 +16,12 @@ from aidioma_desktop.domain.hlc import Hlc
 from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.domain.projections import Projection
 from aidioma_desktop.services.session import SessionService
-from aidioma_desktop.store.database import (
-    DatabaseBusy,
-    DatabaseForeign,
-    DatabaseTooNew,
-    ProfileDatabase,
-    StoreError,
-    _day_values,
-    _progress_values,
-)
+from aidioma_desktop.store.core import DatabaseBusy, DatabaseForeign, DatabaseTooNew, StoreError
+from aidioma_desktop.store.database import ProfileDatabase
 from aidioma_desktop.store.migrations import LATEST
 from aidioma_desktop.store.models import Base
 from aidioma_desktop.store.paths import AppPaths
+from aidioma_desktop.store.rows import day_values, progress_values
 
 T0 = 1_795_341_600_000
 
@@ -118,8 +112,8 @@ def test_acceptances_an_older_version_kept_unread_count_once_the_profile_is_upgr
         # and its projections, with the attempt counted wrong
         state = Projection.rebuild([attempt])
         for table, values in (
-            ("progress", _progress_values(state.progress["daily_life.001"])),
-            ("day_stats", _day_values(next(iter(state.days.values())))),
+            ("progress", progress_values(state.progress["daily_life.001"])),
+            ("day_stats", day_values(next(iter(state.days.values())))),
         ):
             marks = ", ".join("?" * len(values))
             raw.execute(

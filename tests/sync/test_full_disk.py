@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from aidioma_desktop.services.content import ContentLibrary
-from aidioma_desktop.store.database import StoreError
+from aidioma_desktop.store.core import StoreError
 from aidioma_desktop.sync.client import ServerRefused
 from benchmarks.data import activity
 from sync_server.protocol import MAX_PULL_EVENTS
