@@ -21,6 +21,7 @@ from ..services import ai_settings
 from ..services.speaking import NEEDS_ENDPOINT, SpeakingError, SpeakingService
 from .context import Context
 from .tasks import TaskRunner, readable
+from .widgets import ask_yes_no
 
 MAX_SECONDS = 30  # a sentence, not a speech: the recording stops by itself
 RATE = 16_000  # what speech recognisers work at; the sound system converts
@@ -215,18 +216,11 @@ class SpeakButton(QPushButton):
         if not need:
             self._record(transcriber)
             return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Send your voice?"))
-        box.setText(ai_settings.speech_consent_question(transcriber))
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        self.consent_box = box
         learner = self.ctx.learner
 
-        def answered(result: int) -> None:
+        def answered(yes: bool) -> None:
             self.consent_box = None
-            if result != QMessageBox.StandardButton.Yes:
+            if not yes:
                 self._not_heard(None)
                 return
             self.ctx.run(
@@ -235,8 +229,12 @@ class SpeakButton(QPushButton):
                 self._not_heard,
             )
 
-        box.finished.connect(answered)
-        box.open()
+        self.consent_box = ask_yes_no(
+            self,
+            self.tr("Send your voice?"),
+            ai_settings.speech_consent_question(transcriber),
+            answered,
+        )
 
     def _record(self, transcriber: Any) -> None:
         self.working = False

@@ -57,6 +57,7 @@ from .speech import Speaker
 from .tasks import TaskRunner, readable
 from .widgets import (
     Page,
+    ask_yes_no,
     button,
     card,
     label,
@@ -595,18 +596,11 @@ class TutorPage(Page):
     def _ask_consent(self, scenario_id: str, level: str) -> None:
         assert self.setup is not None and self.setup.service.provider is not None
         provider = self.setup.service.provider
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Send your words to %1?").replace("%1", provider.label))
-        box.setText(ai_settings.consent_question(provider))
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        self.consent_box = box
         learner = self.ctx.learner
 
-        def answered(result: int) -> None:
+        def answered(yes: bool) -> None:
             self.consent_box = None
-            if result != QMessageBox.StandardButton.Yes:
+            if not yes:
                 self.start_button.setEnabled(True)
                 self._fail_text(self.tr("Nothing was sent. Choose another model in Settings."))
                 return
@@ -616,8 +610,12 @@ class TutorPage(Page):
                 self._fail,
             )
 
-        box.finished.connect(answered)
-        box.open()
+        self.consent_box = ask_yes_no(
+            self,
+            self.tr("Send your words to %1?").replace("%1", provider.label),
+            ai_settings.consent_question(provider),
+            answered,
+        )
 
     def _begin(self, scenario_id: str, level: str) -> None:
         assert self.setup is not None

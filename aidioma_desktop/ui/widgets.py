@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QSize, Qt, QTimer
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLayout,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -179,3 +181,19 @@ def verdict_words(verdict: str) -> tuple[str, str]:
     }
     roles = {"correct": "good", "almost": "almost", "wrong": "bad"}
     return words[verdict], roles[verdict]
+
+
+def ask_yes_no(
+    parent: QWidget, title: str, text: str, answered: Callable[[bool], None]
+) -> QMessageBox:
+    """A question with Yes and No (No the default) that does not block the window: `answered`
+    gets True for Yes. Returned, so that a test can answer it."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.finished.connect(lambda result: answered(result == QMessageBox.StandardButton.Yes))
+    box.open()
+    return box
