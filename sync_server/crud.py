@@ -21,6 +21,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .db import writer_turn
@@ -165,6 +166,27 @@ def delete_expired_tokens(session: Session, user_id: int, now: int) -> None:
 class AttemptRows:
     failure_times: list[int]  # oldest first
     pending_ids: list[int]  # attempts being checked
+
+
+ATTEMPTS_TURN_KEY = "login_attempts_turn"
+
+
+def take_attempts_turn(session: Session) -> None:
+    """Take the turn at recording and counting sign-in attempts, held until the transaction
+    ends, across every worker: so the k-th to take it sees the k-1 before it, and a burst of
+    attempts never all see each other and all turn back. A lock on one row of the state table
+    (PostgreSQL, MariaDB); SQLite lets one writer in at a time, which is the same turn."""
+    if session.get_bind().dialect.name == "sqlite":
+        return
+    turn = select(state.c.value).where(state.c.key == ATTEMPTS_TURN_KEY).with_for_update()
+    if session.execute(turn).first() is not None:
+        return
+    try:
+        with session.begin_nested():  # the first attempt ever: the row is made
+            session.execute(insert(state).values(key=ATTEMPTS_TURN_KEY, value=""))
+    except IntegrityError:  # made meanwhile by another worker
+        pass
+    session.execute(turn).first()
 
 
 def record_attempt(

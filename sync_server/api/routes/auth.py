@@ -7,7 +7,8 @@ right password. Wrong invite codes count against the address too.
 Only failures count, yet however many attempts run at once no more than the limit get to the
 check: each attempt is recorded as pending, and committed, before the password or invite code is
 checked, and goes on to the check only while the failures plus the others' pending attempts are
-under the limit (the k-th to commit sees k-1 others). Past the failures' limit it answers 429
+under the limit. Recording and counting take turns across workers (crud.take_attempts_turn), so
+the k-th sees the k-1 before it. Past the failures' limit it answers 429
 "too many failed attempts" with the time until one expires; held back by attempts under way, a
 429 "busy" to retry in a second. A failed check turns its record into a failure, any other end
 forgets it. Password hashing (argon2, memory-hard) takes turns too: at most
@@ -69,14 +70,17 @@ def _start_attempt(
     limit, or when the attempts under way leave no room. Returns the record's ids, for _end."""
     window_ms = context.settings.login_window_s * 1000
     since, stale_before = now - window_ms, now - PENDING_STALE_MS
+    # One attempt at a time records itself and counts the others: counted after all of a burst
+    # had recorded themselves, every one of them would see the rest and turn back.
+    crud.take_attempts_turn(session)
     ids = crud.record_attempt(session, limits, now, since)
-    session.commit()  # visible to every worker before any check
     retry_after, room = 0, True
     for key, limit in limits.items():
         rows = crud.attempts_on(session, key, since, stale_before)
         others = sum(1 for row_id in rows.pending_ids if row_id != ids[key])
         retry_after = max(retry_after, _retry_after_s(rows.failure_times, limit, window_ms, now))
         room = room and len(rows.failure_times) + others < limit
+    session.commit()  # the attempt is visible to every worker, and the turn passes on
     if retry_after or not room:
         _end(session, list(ids.values()), failed=False)  # refused unchecked: not a failure
     if retry_after:
