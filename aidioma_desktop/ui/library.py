@@ -199,9 +199,10 @@ class LibraryPage(Page):
 
         intro = label(
             self.tr(
-                "Bring your own Spanish texts — an article, a recipe, a school PDF — and read, "
-                "search and practise with them. They last only for this session: when you log "
-                "out, their text is wiped and only their name and status stay in this list."
+                "Bring your own Spanish or English texts — an article, a recipe, a school PDF — "
+                "and read, search and practise with them. They last only for this session: when "
+                "you log out, their text is wiped; this list keeps only what is not text (the "
+                "name, size, word count, language and level)."
             ),
             "subtle",
             wrap=True,
