@@ -324,3 +324,35 @@ def test_ctrl_c_twice_quits_at_once_and_keeps_what_was_stored(data: Path, tmp_pa
         with server.app.state.context.sessions() as s:
             stored = s.scalar(select(func.count()).select_from(events))
         assert stored == total  # each event once, whatever was cut short
+
+
+def test_the_self_test_checks_the_installation_without_a_window(data: Path) -> None:
+    profiles = sorted(p.name for p in (data / "profiles").iterdir())
+    done = aidioma(data, "--self-test")
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["ok"] is True and report["version"]
+    checks = report["checks"]
+    essential = {name for name, check in checks.items() if check["essential"]}
+    assert essential == {"content", "database", "embedder", "qt_platform"}
+    assert all(checks[name]["ok"] for name in essential)
+    assert checks["database"]["detail"].startswith("SQLite profile created, migrated to schema")
+    assert "384 dimensions" in checks["embedder"]["detail"]
+    # As on a headless machine: no keyring (reported, not essential).
+    assert checks["keyring"] == {**checks["keyring"], "ok": False, "essential": False}
+    # Its test profile lived in a temporary folder: the person's profiles are untouched.
+    assert sorted(p.name for p in (data / "profiles").iterdir()) == profiles
+
+
+def test_the_self_test_fails_and_says_why_when_the_content_is_missing(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "no-resources"
+    empty.mkdir()
+    monkeypatch.setenv("AIDIOMA_RESOURCES", str(empty))
+    done = aidioma(data, "--self-test")
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report["ok"] is False
+    assert report["checks"]["content"]["ok"] is False and report["checks"]["content"]["detail"]
+    assert report["checks"]["database"]["ok"] is True  # the rest is still checked

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -28,6 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="AIdioma: practise Spanish/English translation, review and keep your streak.",
     )
     parser.add_argument("--version", action="version", version=f"aidioma {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation without a window and print the findings as JSON",
+    )
     parser.add_argument(
         "--data-dir",
         help="keep all data in this folder (default: your user data folder; env AIDIOMA_DATA_DIR)",
@@ -146,7 +152,36 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def self_test() -> int:
+    """Every check, as one JSON object; 0 only when the essential ones pass."""
+    from ..services import self_test as checks
+
+    found = checks.checks()
+    try:
+        from ..ui import self_test as qt_checks
+    except ImportError as exc:  # PySide6 cannot load here: the platform check says why
+        missing = str(exc)
+
+        def qt_missing() -> str:
+            raise RuntimeError(f"Qt cannot load: {missing}")
+
+        found["qt_platform"] = checks.run_check(True, qt_missing)
+    else:
+        found["qt_platform"] = checks.run_check(True, qt_checks.qt_platform)
+        found["speech"] = checks.run_check(False, qt_checks.speech_voices)
+    ok = all(c.ok for c in found.values() if c.essential)
+    report = {
+        "ok": ok,
+        "version": __version__,
+        "checks": {name: check.as_dict() for name, check in found.items()},
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    return 0 if ok else 1
+
+
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.self_test:
+        return self_test()
     if args.command == "grade":
         return grade_jsonl(args.jsonl, sys.stdout)
     if args.command is None:
