@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import qInstallMessageHandler
+from PySide6.QtCore import qInstallMessageHandler, qWarning
 from PySide6.QtGui import QGuiApplication
 
 from aidioma_desktop import logs
@@ -137,7 +137,10 @@ def test_an_uncaught_error_shows_a_dialog_whose_details_hold_no_personal_text(
         assert QGuiApplication.clipboard().text() == dialog.details
         assert dialog.isVisible() and dialog.copy_button.text() == "Copied"
         dialog.close()
+        qWarning(f"QFile::open: cannot open /home/ana/Documentos/{MARKER}.txt")  # Qt's own words
     finally:
         qInstallMessageHandler(None)  # Qt's own again; pytest-qt puts its own per test
-    assert "Uncaught exception" in (log_folder / logs.FILE_NAME).read_text(encoding="utf-8")
+    text = (log_folder / logs.FILE_NAME).read_text(encoding="utf-8")
+    assert "Uncaught exception" in text
+    assert "QFile::open: cannot open <path>" in text  # the message, without where the file is
     assert scan(log_folder, marker=MARKER) == []

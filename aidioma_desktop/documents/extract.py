@@ -22,7 +22,7 @@ from .errors import DocumentError
 MAX_BYTES = 50 * 1024 * 1024  # larger files are refused before they are read
 MAX_WORDS = 500_000  # about 1,500 pages; more would take an hour to embed on a laptop
 _COUNT_ABOVE_BYTES = 4 * 1024 * 1024  # smaller text files are read whole at once
-_PIECE = 1024 * 1024
+PIECE = 1024 * 1024  # how much of a file is read at once
 MAX_UNZIPPED = 400 * 1024 * 1024  # a .docx/.epub that unpacks to more is refused (zip bombs)
 
 TYPES = {
@@ -101,7 +101,7 @@ def check_words(path: Path, name: str) -> None:
         return
     tokens, carry = 0, b""
     with path.open("rb") as handle:
-        while piece := handle.read(_PIECE):
+        while piece := handle.read(PIECE):
             parts = (carry + piece).split()
             carry = parts.pop() if parts and not piece[-1:].isspace() else b""
             tokens += len(parts)

@@ -20,6 +20,7 @@ from .errors import Cancelled, DocumentError
 from .extract import (
     MAX_BYTES,
     MAX_WORDS,
+    PIECE,
     check_size,
     extract,
     file_type,
@@ -52,9 +53,6 @@ class DocumentText:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (benchmarks)
 
 
-_PIECE = 1024 * 1024
-
-
 def stage_copy(source: Path, folder: Path, doc_id: str, limit: int = MAX_BYTES) -> Path:
     """Copy the file into the session folder, so the original can move or change meanwhile.
 
@@ -75,7 +73,7 @@ def stage_copy(source: Path, folder: Path, doc_id: str, limit: int = MAX_BYTES) 
                 raise not_a_file(source.name)
             copied = 0
             with target.open("wb") as writer:
-                while piece := reader.read(min(_PIECE, limit + 1 - copied)):
+                while piece := reader.read(min(PIECE, limit + 1 - copied)):
                     copied += len(piece)
                     if copied > limit:
                         raise too_large(source.name)

@@ -102,15 +102,14 @@ def provider(settings: AiSettings) -> Provider | None:
 
 def transcriber(settings: AiSettings) -> Transcriber | None:
     """The transcription service the settings name, or None with none set. Its key: the chat
-    provider's where both are the same service (OpenAI), else the terminal's, else none (a
-    whisper.cpp server on this computer needs none). Raises ProviderError for a refused
-    address, as `provider` does."""
+    provider's where both are the same host (OpenAI), else none (a whisper.cpp server on this
+    computer needs none). Raises ProviderError for a refused address, as `provider` does."""
     if not settings.speech_url:
         return None
     host = urlsplit(settings.speech_url).netloc
     chat_host = urlsplit(settings.url or DEFAULT_URLS.get(settings.kind, "")).netloc
     same = settings.configured and host == chat_host
-    key = (key_for(settings) if same else os.environ.get(KEY_ENV)) or None
+    key = key_for(settings) if same else None  # a key goes only to the host it is for
     return Transcriber(
         settings.speech_url,
         settings.speech_model or DEFAULT_SPEECH_MODEL,

@@ -431,6 +431,10 @@ class LibraryService:
                 log.warning("processing a document failed: %s", _safe(exc))
             status = "failed"
             error = f"{path.name} could not be processed ({type(exc).__name__})."
+        # Worked out before the lock: the logout wipe waits on it, and this reads every word.
+        level = ""
+        if doc is not None and doc.language in LEARNED:
+            level = text_level(words(doc.text), doc.language)
         with state.work:
             state.cancels.pop(doc_id, None)
             state.fractions.pop(doc_id, None)
@@ -444,7 +448,6 @@ class LibraryService:
                 return
             if doc is not None:
                 state.texts[doc_id] = doc
-                level = text_level(words(doc.text), doc.language) if doc.language in LEARNED else ""
                 db.update_document(
                     doc_id, "ready", words=doc.words, language=doc.language, level=level
                 )

@@ -4,6 +4,7 @@ the log behind it (aidioma_desktop/logs.py). Qt's own warnings go to the log too
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -88,5 +89,15 @@ def install(log_folder: Path) -> None:
     qInstallMessageHandler(_qt_message)
 
 
+# Qt's messages may name a file or an address (a document's name, a server's): the log keeps
+# what went wrong, not where a person's files are.
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+_PATH = re.compile(r"(?:[A-Za-z]:)?[\\/](?:[^\s\\/\"']+[\\/])*[^\s\"']*")
+
+
+def scrub(message: str) -> str:
+    return _PATH.sub("<path>", _URL.sub("<address>", message))
+
+
 def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    _qt_log.log(_LEVELS.get(kind, logging.WARNING), "%s", message)
+    _qt_log.log(_LEVELS.get(kind, logging.WARNING), "%s", scrub(message))

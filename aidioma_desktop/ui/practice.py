@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from ..domain.grading import Grade
@@ -470,13 +470,22 @@ class PracticePage(Page):
 
     # ---- speaking -----------------------------------------------------------------------
 
-    def _hear(self, service: SpeakingService, audio: bytes) -> tuple[PracticeItem, SpeakingResult]:
-        """On the AI worker: the recording written down and scored against this sentence."""
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.speak.cancel()  # leaving the page stops a recording and drops its answer
+        super().hideEvent(event)
+
+    def _hear(self) -> Callable[[SpeakingService, bytes], tuple[PracticeItem, SpeakingResult]]:
+        """What to do with the recording, fixed when it stops (on the UI thread): scored against
+        the sentence on screen then, whatever the page shows by the time it is written down."""
         item = self.item
         if item is None:
             raise SpeakingError("There is no sentence to say.")  # the button is off then
         language = item.direction.split("-")[1]
-        return item, service.check(audio, item.references, language, item.sentence.id)
+
+        def hear(service: SpeakingService, audio: bytes) -> tuple[PracticeItem, SpeakingResult]:
+            return item, service.check(audio, item.references, language, item.sentence.id)
+
+        return hear
 
     def _show_heard(self, heard: tuple[PracticeItem, SpeakingResult]) -> None:
         item, result = heard

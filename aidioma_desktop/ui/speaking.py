@@ -147,8 +147,10 @@ def wav(pcm: bytes, rate: int, channels: int) -> bytes:
 class SpeakButton(QPushButton):
     """● Speak / ■ Stop. A press records (with no transcription service set, it says what it
     needs instead; for one in the cloud it asks the person's consent once, first); the second
-    press (or 30 seconds) stops and runs `hear(service, audio)` on the AI worker. `heard` gets
-    its result, `problem` a sentence when something is in the way."""
+    press (or 30 seconds) stops, asks the page what to do with the recording (`hear()`, on the
+    UI thread: the sentence on screen then) and does it on the AI worker. `heard` gets its
+    result, `problem` a sentence when something is in the way. `cancel` drops whatever is under
+    way: a late answer of the worker or of the consent box changes nothing."""
 
     heard = Signal(object)  # what `hear` returned
     problem = Signal(str)
@@ -157,14 +159,15 @@ class SpeakButton(QPushButton):
         self,
         ctx: Context,
         ai: Callable[[], TaskRunner],
-        hear: Callable[[SpeakingService, bytes], Any],
+        hear: Callable[[], Callable[[SpeakingService, bytes], Any]],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.ai = ai
         self.hear = hear
-        self.working = False  # a recording is being written down
+        self.working = False  # finding the service, or writing a recording down
+        self._generation = 0  # raised by cancel(): answers to older requests are dropped
         self.recorder = Recorder(self)
         self.recorder.finished.connect(self._recorded)
         self.recorder.failed.connect(self._failed)
@@ -199,7 +202,7 @@ class SpeakButton(QPushButton):
         if self.working:
             return
         self.working = True
-        learner = self.ctx.learner
+        learner, now = self.ctx.learner, self._generation
 
         def look() -> tuple[Any, bool]:
             transcriber = ai_settings.transcriber(ai_settings.load(learner))
@@ -207,7 +210,13 @@ class SpeakButton(QPushButton):
                 learner, transcriber
             )
 
-        self.ctx.run(look, lambda r: self._ask(*r), self._not_heard)
+        self.ctx.run(
+            look, self._still(now, lambda r: self._ask(*r)), self._still(now, self._not_heard)
+        )
+
+    def _still(self, generation: int, then: Callable[[Any], None]) -> Callable[[Any], None]:
+        """`then`, unless the button was cancelled since `generation`."""
+        return lambda value: then(value) if generation == self._generation else None
 
     def _ask(self, transcriber: Any, need: bool) -> None:
         if transcriber is None:
@@ -216,17 +225,19 @@ class SpeakButton(QPushButton):
         if not need:
             self._record(transcriber)
             return
-        learner = self.ctx.learner
+        learner, now = self.ctx.learner, self._generation
 
         def answered(yes: bool) -> None:
             self.consent_box = None
+            if now != self._generation:
+                return
             if not yes:
                 self._not_heard(None)
                 return
             self.ctx.run(
                 lambda: ai_settings.give_consent(learner, transcriber),
-                lambda _r: self._record(transcriber),
-                self._not_heard,
+                self._still(now, lambda _r: self._record(transcriber)),
+                self._still(now, self._not_heard),
             )
 
         self.consent_box = ask_yes_no(
@@ -245,6 +256,12 @@ class SpeakButton(QPushButton):
             self._show("recording")
 
     def cancel(self) -> None:
+        """Drop what is under way: the recording, the question, a transcription's answer."""
+        self._generation += 1
+        self.working = False
+        if self.consent_box is not None:
+            box, self.consent_box = self.consent_box, None
+            box.close()
         self.recorder.cancel()
         self._ticker.stop()
         self._show("idle")
@@ -260,10 +277,19 @@ class SpeakButton(QPushButton):
 
     def _recorded(self, audio: bytes) -> None:
         self._ticker.stop()
+        try:
+            job = self.hear()  # what the page shows now is what the recording is about
+        except SpeakingError as exc:
+            self._not_heard(exc)
+            return
         self.working = True
         self._show("working")
-        service, hear = SpeakingService(self.ctx.learner, self._transcriber), self.hear
-        self.ai().run(lambda: hear(service, audio), self._done, self._not_heard)
+        service, now = SpeakingService(self.ctx.learner, self._transcriber), self._generation
+        self.ai().run(
+            lambda: job(service, audio),
+            self._still(now, self._done),
+            self._still(now, self._not_heard),
+        )
 
     def _done(self, result: Any) -> None:
         self.working = False

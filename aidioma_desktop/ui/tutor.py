@@ -107,15 +107,15 @@ class ReplyText(QLabel):
 
     def __init__(self) -> None:
         super().__init__()
-        self._height: tuple[int, str, int] | None = None  # width, text, height
+        self._height: tuple[int, str, str, int] | None = None  # width, text, font, height
 
     def heightForWidth(self, width: int) -> int:
-        text = self.text()
+        text, font = self.text(), self.font().key()  # a style or DPI change changes the font
         known = self._height
-        if known is not None and known[0] == width and known[1] == text:
-            return known[2]
+        if known is not None and known[:3] == (width, text, font):
+            return known[3]
         height = super().heightForWidth(width)
-        self._height = (width, text, height)
+        self._height = (width, text, font, height)
         return height
 
 
@@ -1153,17 +1153,22 @@ class TutorPage(Page):
 
         self.ai.run(conversation.translate_last, shown, failed)
 
-    def _hear(self, service: SpeakingService, audio: bytes) -> SpeakingResult | str:
-        """On the AI worker: the recording written down, and scored where the step says what
-        is expected."""
+    def _hear(self) -> Callable[[SpeakingService, bytes], SpeakingResult | str]:
+        """What to do with the recording, fixed when it stops (on the UI thread): written down,
+        and scored where the step then says what is expected."""
         conversation = self.conversation
         if conversation is None:
             raise SpeakingError("There is no conversation to speak in.")  # the button is off
         language = conversation.service.learns
         step = conversation.current_step() if conversation.guided else None
-        if step is None:
-            return service.transcribe(audio, language)
-        return service.check(audio, step.accept, language, None)
+        accept = step.accept if step is not None else None
+
+        def hear(service: SpeakingService, audio: bytes) -> SpeakingResult | str:
+            if accept is None:
+                return service.transcribe(audio, language)
+            return service.check(audio, accept, language, None)
+
+        return hear
 
     def _show_heard(self, heard: SpeakingResult | str) -> None:
         if not self.conversation_running or self.sending:

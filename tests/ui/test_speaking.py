@@ -189,3 +189,45 @@ def test_settings_keep_the_transcription_service(harness, qtbot, make_profile, s
         server.url + "/v1",
         "large-v3",
     )
+
+
+def test_a_recording_is_about_the_sentence_it_was_said_for(harness, qtbot, make_profile, server):
+    """Skip while the recording is being written down: its score is kept for the sentence it
+    was said for, and nothing of it lands on the next sentence."""
+    window, page = open_practice(harness, make_profile)
+    use_speech(harness, server)
+    server.transcript = "I get up at seven"
+    page.speak._transcriber = ai_settings.transcriber(AiSettings(speech_url=server.url + "/v1"))
+    said = page.item
+    page.speak._recorded(spoken_wav())  # as the recorder hands it over when Stop is pressed
+    qtbot.mouseClick(page.skip, Qt.MouseButton.LeftButton)  # before the answer comes back
+    learner = window.ctx.learner
+
+    def feedback() -> list:
+        return [e for e in learner.db.events() if e.kind == "feedback.recorded"]
+
+    qtbot.waitUntil(lambda: bool(on_worker(harness, feedback)), timeout=WAIT_MS)
+    (event,) = on_worker(harness, feedback)
+    assert event.payload["content_id"] == said.sentence.id
+    qtbot.waitUntil(lambda: page.item is not said, timeout=WAIT_MS)
+    harness.idle()
+    assert page.answer.text() == "" and not page.speech_note.isVisible()
+    assert page.speak.text() == "● Speak" and page.speak.isEnabled()
+
+
+def spoken_wav() -> bytes:
+    """A second of a tone as 16 kHz mono WAV (what the recorder makes of a voice)."""
+    import math
+    import struct
+
+    frames = b"".join(
+        struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * n / 16_000)))
+        for n in range(16_000)
+    )
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16_000)
+        w.writeframes(frames)
+    return out.getvalue()
