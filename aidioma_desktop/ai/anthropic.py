@@ -25,7 +25,7 @@ import json
 from typing import Any
 
 from .base import ChatRequest, ErrorKind, ProviderError, safe_name
-from .http import Call, HttpProvider, StreamFailure, WireError
+from .http import Call, HttpProvider, StreamFailure, StreamParser, WireError
 from .sse import data_of
 
 VERSION = "2023-06-01"
@@ -97,15 +97,13 @@ class AnthropicProvider(HttpProvider):
         return "Leave the address empty for https://api.anthropic.com."
 
 
-class AnthropicParser:
+class AnthropicParser(StreamParser):
     """The events of one message. The event's kind is read from its data's `type` (the
     `event:` line says the same); kinds this parser does not know are skipped, as the API's
     documentation asks of clients."""
 
     def __init__(self) -> None:
-        self.finished = self.done = self.truncated = False
-        self.tokens_in = self.tokens_out = 0
-        self.model = ""
+        super().__init__()
         self._tool: list[str] | None = None  # the tool call's JSON pieces, once one started
         self._tool_input = ""  # the tool call's input when it came whole, not in pieces
 

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..net import is_loopback
 from .base import (
@@ -74,22 +74,24 @@ class StreamFailure(Exception):
         self.message = message
 
 
-class StreamParser(Protocol):
+class StreamParser:
     """Turns the lines of one response into text pieces, and keeps what the stream says about
-    itself. `feed` raises WireError or StreamFailure."""
+    itself; one subclass per wire format. `feed` raises WireError or StreamFailure."""
 
-    finished: bool  # the answer is complete: a stream that ends before this was cut
-    done: bool  # the format's last line came ([DONE], done, message_stop): nothing more follows
-    truncated: bool  # the model stopped at max_tokens
-    tokens_in: int
-    tokens_out: int
-    model: str
+    def __init__(self) -> None:
+        self.finished = False  # the answer is complete: a stream that ends before this was cut
+        self.done = False  # the format's last line came ([DONE], done, message_stop)
+        self.truncated = False  # the model stopped at max_tokens
+        self.tokens_in = self.tokens_out = 0
+        self.model = ""
 
     @property
     def json_text(self) -> str | None:
         """The structured answer when it has a channel of its own (Anthropic's tool call)."""
+        return None
 
-    def feed(self, line: str) -> list[str]: ...
+    def feed(self, line: str) -> list[str]:
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)

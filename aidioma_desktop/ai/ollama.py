@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .base import ChatRequest
-from .http import Call, HttpProvider, StreamFailure, WireError
+from .http import Call, HttpProvider, StreamFailure, StreamParser, WireError
 
 DEFAULT_URL = "http://127.0.0.1:11434"
 
@@ -93,14 +93,8 @@ class OllamaProvider(HttpProvider):
         return "Is this Ollama's address (such as http://127.0.0.1:11434)?"
 
 
-class OllamaParser:
+class OllamaParser(StreamParser):
     """One JSON object a line; the last one (`done`) carries the counts."""
-
-    def __init__(self) -> None:
-        self.finished = self.done = self.truncated = False
-        self.tokens_in = self.tokens_out = 0
-        self.model = ""
-        self.json_text: str | None = None
 
     def feed(self, line: str) -> list[str]:
         if not line.strip():

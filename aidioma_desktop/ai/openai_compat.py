@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import ChatRequest, safe_name
-from .http import Call, HttpProvider, StreamFailure, WireError
+from .http import Call, HttpProvider, StreamFailure, StreamParser, WireError
 from .sse import data_of
 
 # Hosts a person may name, for messages ("OpenRouter refused the API key").
@@ -138,15 +138,9 @@ def strict_ready(schema: Any) -> bool:
     return all(strict_ready(value) for key, value in schema.items() if key != "properties")
 
 
-class OpenAIParser:
+class OpenAIParser(StreamParser):
     """`choices[0].delta.content` pieces; usage from whichever chunk carries it (the last one,
     with `stream_options.include_usage`; some servers put it on the finishing chunk)."""
-
-    def __init__(self) -> None:
-        self.finished = self.done = self.truncated = False
-        self.tokens_in = self.tokens_out = 0
-        self.model = ""
-        self.json_text: str | None = None
 
     def feed(self, line: str) -> list[str]:
         item = data_of(line)
