@@ -1,3 +1,5 @@
 """AIdioma Desktop: a local-first Spanish/English tutor."""
 
-__version__ = "0.1.0"
+from aidioma_protocol import __version__
+
+__all__ = ["__version__"]

@@ -29,13 +29,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from aidioma_desktop.ai.providers import make_provider
-from aidioma_desktop.domain.events import DIRECTIONS
 from aidioma_desktop.services.ai_grading import AiGrader, Check
 from aidioma_desktop.services.clock import ManualClock
 from aidioma_desktop.services.practice import tutor_embedder
 from aidioma_desktop.services.session import SessionService
 from aidioma_desktop.services.tutor import TutorService
 from aidioma_desktop.store.paths import AppPaths
+from aidioma_protocol.payloads import DIRECTIONS
 
 from .core import percentile
 from .grading import load, run_set

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
-from aidioma_desktop.domain.events import Event
-from aidioma_desktop.domain.hlc import Hlc
-from aidioma_desktop.domain.ids import uuid7
+from aidioma_protocol.events import Event
+from aidioma_protocol.hlc import Hlc
+from aidioma_protocol.ids import uuid7
 
 DAY_MS = 86_400_000
 ERROR_KINDS = ["missing_word", "wrong_word", "missing_accent", "agreement", "word_order"]

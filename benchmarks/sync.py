@@ -27,13 +27,13 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.services.clock import ManualClock
 from aidioma_desktop.services.content import ContentLibrary
 from aidioma_desktop.services.session import Learner, SessionService
 from aidioma_desktop.services.sync import KEYRING_SERVICE, SyncService
 from aidioma_desktop.store.paths import AppPaths
 from aidioma_desktop.store.secrets import SecretStore
+from aidioma_protocol.ids import uuid7
 
 from .core import percentile
 from .data import T_END, activity

@@ -1,6 +1,6 @@
 """The family sync server: FastAPI + SQLAlchemy + Alembic, started with `aidioma-sync-server`.
 
-- protocol.py: the wire types and limits, shared with the desktop client.
+- The wire types and limits are aidioma_protocol's, shared with the desktop client.
 - config.py: Settings (AIDIOMA_SYNC_* environment variables, command line in cli.py).
 - db.py, models.py, migrate.py + migrations/: SQLite (default), PostgreSQL or MariaDB.
 - crud.py: all SQL. security.py: argon2id passwords, hashed tokens, the invite code.
@@ -8,6 +8,6 @@
 - body_limit.py: gzip request bodies and the 413 limit; errors.py: the uniform error bodies.
 """
 
-from aidioma_desktop import __version__
+from aidioma_protocol import __version__
 
 __all__ = ["__version__"]

@@ -13,13 +13,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from aidioma_protocol.limits import API_PREFIX
+
 from . import __version__, crud, errors
 from .api.deps import Clock, ServerContext
 from .api.routes import account, auth, health, sync
 from .body_limit import BodyLimitMiddleware
 from .config import Settings
 from .db import make_engine, make_sessions
-from .limits import API_PREFIX
 from .migrate import upgrade
 from .security import new_invite_code, password_hasher
 

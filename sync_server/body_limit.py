@@ -9,9 +9,10 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
+from aidioma_protocol.limits import MAX_BODY_BYTES
+from aidioma_protocol.wire import ERROR_STATUS
+
 from .errors import error_body
-from .limits import MAX_BODY_BYTES
-from .protocol import ERROR_STATUS
 
 Scope = dict[str, Any]
 Message = dict[str, Any]

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .protocol import ERROR_STATUS, PATTERN_WORDS
+from aidioma_protocol.wire import ERROR_STATUS, PATTERN_WORDS
 
 _CODE_FOR_STATUS = {status: code for code, status in ERROR_STATUS.items()}
 # Fields whose value a message never shows: answers end up in logs, proxies and screenshots.

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from aidioma_desktop.domain.content import ContentError, Scenario, parse_scenarios
-from aidioma_desktop.domain.events import LEVELS
 from aidioma_desktop.services.content import ContentLibrary
 from aidioma_desktop.store.paths import resources_dir
+from aidioma_protocol.payloads import LEVELS
 
 
 def test_the_library_loads_without_problems(library: ContentLibrary):

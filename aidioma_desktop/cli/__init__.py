@@ -11,9 +11,10 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from aidioma_protocol.payloads import LEVELS
+
 from .. import __version__, logs
-from ..domain.errors import AppError
-from ..domain.events import LEVELS
+from ..domain.errors import USER_ERRORS, AppError
 from ..services.session import Learner, LoginError, SessionService
 from ..store.paths import AppPaths
 from .common import _ask
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         logs.setup(AppPaths.resolve(args.data_dir).logs)
     try:
         return _dispatch(args)
-    except AppError as exc:
+    except USER_ERRORS as exc:
         print(f"aidioma: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

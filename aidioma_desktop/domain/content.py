@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from aidioma_protocol.payloads import DIRECTIONS, LEVELS
+
 from .errors import AppError
-from .events import DIRECTIONS, LEVELS
 
 Language = Literal["es", "en"]
 _LANGUAGES: dict[str, Language] = {"es": "es", "en": "en"}

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from aidioma_protocol.events import ORDER, Event
+from aidioma_protocol.payloads import SETTINGS
+
 from . import review
-from .events import ORDER, SETTINGS, Event
 from .learning_day import learning_day
 
 CARD_KINDS = ("practice.attempted", "review.graded")

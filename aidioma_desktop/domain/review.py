@@ -18,7 +18,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from .events import EPOCH
+from aidioma_protocol.events import EPOCH
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 MASTERED_STABILITY_DAYS = 21.0

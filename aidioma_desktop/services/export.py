@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
+from aidioma_protocol.events import format_instant
+
 from .. import __version__
-from ..domain.events import format_instant
 from ..domain.review import card_to_dict
 from .session import Learner
 

@@ -23,6 +23,9 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aidioma_protocol.events import Event
+from aidioma_protocol.ids import uuid7
+
 from ..documents import embed
 from ..documents.embed import Embedder
 from ..documents.embed import EmbeddingConfig as EmbeddingConfig  # re-exported for ui/
@@ -34,8 +37,6 @@ from ..documents.lemma import Frequency, band
 from ..documents.pipeline import DocumentText, ingest
 from ..documents.text import word_spans, words
 from ..domain.errors import AppError
-from ..domain.events import Event
-from ..domain.ids import uuid7
 from ..store.paths import AppPaths
 from ..store.secrets import SecretStore
 from .library_session import LibrarySession, _sessions, open_session

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from aidioma_protocol.payloads import DIRECTIONS, MAX_ANSWER_CHARS
+
 from ..ai.providers import Provider
 from ..domain import review
 from ..domain.content import Sentence, target_language
 from ..domain.errors import AppError
-from ..domain.events import DIRECTIONS, MAX_ANSWER_CHARS
 from ..domain.grading import Grade, grade
 from ..domain.projections import Progress
 from . import words

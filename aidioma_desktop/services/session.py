@@ -18,16 +18,14 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from aidioma_protocol.checks import EventError
+from aidioma_protocol.events import Event
+from aidioma_protocol.hlc import Hlc, zero
+from aidioma_protocol.ids import uuid7
+from aidioma_protocol.limits import MAX_PAYLOAD_BYTES
+from aidioma_protocol.payloads import payload_version, validate_payload
+
 from ..domain.errors import AppError
-from ..domain.events import (
-    MAX_PAYLOAD_BYTES,
-    Event,
-    EventError,
-    payload_version,
-    validate_payload,
-)
-from ..domain.hlc import Hlc, zero
-from ..domain.ids import uuid7
 from ..domain.learning_day import learning_day
 from ..domain.projections import default_settings
 from ..store.core import StoreError

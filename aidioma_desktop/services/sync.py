@@ -20,9 +20,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sync_server.limits import MAX_BODY_BYTES, MAX_PUSH_EVENTS
+from aidioma_protocol.events import StoredEvent
+from aidioma_protocol.gc_pause import gc_paused
+from aidioma_protocol.limits import MAX_BODY_BYTES, MAX_PUSH_EVENTS
 
-from ..domain.events import StoredEvent
 from ..store.database import ProfileDatabase
 from ..store.rows import OutboxBatch
 from ..store.secrets import SecretStore
@@ -38,7 +39,6 @@ from ..sync.client import (
     check_server_url,
     encode_events,
 )
-from ..sync.gc_pause import gc_paused
 from .session import Learner
 
 KEYRING_SERVICE = "AIdioma sync"

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from aidioma_protocol.ids import uuid7
+
 from ..ai.providers import ChatMessage, ChatRequest, ChatResult, Provider, ProviderError
 from ..ai.tutor import (
     LANGUAGE_NAMES,
@@ -40,7 +42,6 @@ from ..ai.tutor import (
 from ..domain.content import GuidedStep, Scenario
 from ..domain.errors import AppError
 from ..domain.grading import Grade, grade
-from ..domain.ids import uuid7
 from ..domain.usage import Price, Spending, cost_usd, price_of
 from . import words
 from .session import Learner

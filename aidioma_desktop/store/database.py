@@ -20,8 +20,9 @@ from sqlalchemy import create_engine, delete, event, func, insert, select, updat
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
-from ..domain.events import ORDER, Event, StoredEvent
-from ..domain.hlc import HLC_GLOB
+from aidioma_protocol.events import ORDER, Event, StoredEvent
+from aidioma_protocol.hlc import HLC_GLOB
+
 from ..domain.projections import (
     DayStats,
     Progress,

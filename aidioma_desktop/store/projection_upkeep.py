@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from ..domain.events import SETTINGS, Event
+from aidioma_protocol.events import Event
+from aidioma_protocol.payloads import SETTINGS
+
 from ..domain.learning_day import learning_day
 from ..domain.projections import (
     ACCEPT_KINDS,

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
+from aidioma_protocol.events import Event, StoredEvent
+
 from ..domain import review
-from ..domain.events import Event, StoredEvent
 from ..domain.projections import (
     CONTENT_KINDS,
     DayStats,

@@ -1,4 +1,4 @@
-"""HTTP client of the family sync server (protocol v1, see sync_server/protocol.py).
+"""HTTP client of the family sync server (protocol v1, see aidioma_protocol/wire.py).
 
 Every failure becomes a SyncError whose message is worded for the person using the app and
 says that nothing was lost: the outbox keeps unsent events until the server acknowledges them.
@@ -12,15 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sync_server.limits import API_PREFIX, MAX_BODY_BYTES
+from aidioma_protocol.limits import API_PREFIX, MAX_BODY_BYTES
 
 if TYPE_CHECKING:
     import ssl
 
     import httpx
 
+from aidioma_protocol.checks import EventError
+from aidioma_protocol.events import Event, StoredEvent, format_instant
+
 from ..domain.errors import AppError
-from ..domain.events import Event, EventError, StoredEvent, format_instant
 from ..net import Refusal, complete, refusal
 
 GZIP_ABOVE_BYTES = 32 * 1024  # smaller bodies are not worth compressing

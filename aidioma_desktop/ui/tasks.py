@@ -16,14 +16,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..domain.errors import AppError
+from ..domain.errors import USER_ERRORS
 
 log = logging.getLogger(__name__)
 
 
 def readable(error: BaseException) -> str:
     """A message for the person using the app."""
-    if isinstance(error, AppError):
+    if isinstance(error, USER_ERRORS):
         return str(error)
     if isinstance(error, OSError):
         return f"The file system said: {error.strerror or error}. Nothing was lost."
@@ -40,7 +40,7 @@ class _Worker(QObject):
         except Exception as exc:  # delivered to the caller's error callback
             # A person's mistake or the world's (AppError: wrong password, server down) is
             # said on screen; anything else is a bug, kept in the log (without its message).
-            level = logging.DEBUG if isinstance(exc, AppError) else logging.WARNING
+            level = logging.DEBUG if isinstance(exc, USER_ERRORS) else logging.WARNING
             log.log(level, "background task failed", exc_info=True)
             self.finished.emit(job_id, None, exc)
         else:

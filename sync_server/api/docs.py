@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..protocol import ErrorBody
+from aidioma_protocol.wire import ErrorBody
 
 _TEXT = {
     400: "Not JSON, or a bad encoding",

@@ -4,9 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aidioma_desktop.domain.events import Event, EventError
-from aidioma_desktop.domain.hlc import HLC_PATTERN, Hlc, zero
-from aidioma_desktop.domain.ids import is_uuid, uuid7
+from aidioma_protocol.checks import EventError
+from aidioma_protocol.events import Event
+from aidioma_protocol.hlc import HLC_PATTERN, Hlc, zero
+from aidioma_protocol.ids import is_uuid, uuid7
 
 
 def test_uuid7_is_a_version_7_uuid_that_sorts_by_time():

@@ -6,22 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aidioma_desktop.domain.events import (
-    LENGTH,
-    MEMBER,
-    RANGE,
-    SPECS,
-    TEXTS,
-    Check,
-    Event,
-    EventError,
-    format_instant,
-    parse_instant,
-    payload_version,
-    validate_payload,
-)
-from aidioma_desktop.domain.hlc import Hlc
-from aidioma_desktop.domain.ids import uuid7
+from aidioma_protocol.checks import LENGTH, MEMBER, RANGE, TEXTS, Check, EventError
+from aidioma_protocol.events import Event, format_instant, parse_instant
+from aidioma_protocol.hlc import Hlc
+from aidioma_protocol.ids import uuid7
+from aidioma_protocol.payloads import SPECS, payload_version, validate_payload
 
 
 def practice(**changes):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from aidioma_desktop.domain.events import Event
-from aidioma_desktop.domain.hlc import Hlc
-from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.domain.projections import Projection, answer_key
+from aidioma_protocol.events import Event
+from aidioma_protocol.hlc import Hlc
+from aidioma_protocol.ids import uuid7
 
 T0 = 1_795_341_600_000
 

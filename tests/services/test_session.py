@@ -7,9 +7,9 @@ import sqlite3
 import pytest
 
 from aidioma_desktop.domain.errors import AppError
-from aidioma_desktop.domain.events import EventError
-from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.services.session import LoginError, SessionService
+from aidioma_protocol.checks import EventError
+from aidioma_protocol.ids import uuid7
 
 
 def test_each_profile_is_its_own_database_file(service: SessionService, paths):

@@ -11,9 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from aidioma_desktop.domain.events import Event
-from aidioma_desktop.domain.hlc import Hlc
-from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.domain.projections import Projection
 from aidioma_desktop.services.session import SessionService
 from aidioma_desktop.store.core import DatabaseBusy, DatabaseForeign, DatabaseTooNew, StoreError
@@ -22,6 +19,9 @@ from aidioma_desktop.store.migrations import LATEST
 from aidioma_desktop.store.models import Base
 from aidioma_desktop.store.paths import AppPaths
 from aidioma_desktop.store.rows import day_values, progress_values
+from aidioma_protocol.events import Event
+from aidioma_protocol.hlc import Hlc
+from aidioma_protocol.ids import uuid7
 
 T0 = 1_795_341_600_000
 

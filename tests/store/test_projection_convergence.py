@@ -15,11 +15,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aidioma_desktop.domain.events import Event, payload_version
-from aidioma_desktop.domain.hlc import Hlc
-from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.domain.projections import Projection
 from aidioma_desktop.store.database import ProfileDatabase
+from aidioma_protocol.events import Event
+from aidioma_protocol.hlc import Hlc
+from aidioma_protocol.ids import uuid7
+from aidioma_protocol.payloads import payload_version
 
 T0 = 1_795_341_600_000
 HOUR = 3_600_000

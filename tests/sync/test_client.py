@@ -15,8 +15,6 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from aidioma_desktop.domain.events import StoredEvent
-from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.services.sync import KEYRING_SERVICE, AccountSwitch, account_key
 from aidioma_desktop.store.secrets import SecretStore
 from aidioma_desktop.sync.client import (
@@ -27,6 +25,8 @@ from aidioma_desktop.sync.client import (
     SyncError,
     check_server_url,
 )
+from aidioma_protocol.events import StoredEvent
+from aidioma_protocol.ids import uuid7
 from tests.documents.endpoint import JsonHandler, serve
 from tests.live_server import LiveServer
 from tests.sync.conftest import PASSWORD, signed_in_pair, unique_user

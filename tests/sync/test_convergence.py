@@ -22,8 +22,8 @@ from aidioma_desktop.services.session import SessionService
 from aidioma_desktop.services.sync import CURSOR, SyncService, account_key
 from aidioma_desktop.store.paths import AppPaths
 from aidioma_desktop.sync.client import Offline, SyncClient
+from aidioma_protocol.wire import MAX_PUSH_EVENTS
 from benchmarks.data import activity
-from sync_server.protocol import MAX_PUSH_EVENTS
 from tests.conftest import DAY, HOUR, T0
 from tests.sync.conftest import PASSWORD, Device, signed_in_pair, unique_user
 

@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 from aidioma_desktop.services.content import ContentLibrary
 from aidioma_desktop.store.core import StoreError
 from aidioma_desktop.sync.client import ServerRefused
+from aidioma_protocol.wire import MAX_PULL_EVENTS
 from benchmarks.data import activity
-from sync_server.protocol import MAX_PULL_EVENTS
 from tests.conftest import TinyDisk
 from tests.live_server import LiveServer
 from tests.sync.conftest import PASSWORD, unique_user

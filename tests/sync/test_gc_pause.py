@@ -8,7 +8,7 @@ import weakref
 
 import pytest
 
-from aidioma_desktop.sync.gc_pause import gc_paused
+from aidioma_protocol.gc_pause import gc_paused
 
 
 def test_overlapping_pauses_end_with_the_collector_running_again():
@@ -50,7 +50,7 @@ def test_a_collector_switched_off_before_stays_off():
 
 def test_pauses_that_keep_overlapping_still_let_the_collector_run(monkeypatch):
     """A busy server may always have a large push in progress: cycles must still be freed."""
-    from aidioma_desktop.sync import gc_pause
+    from aidioma_protocol import gc_pause
 
     now = [1000.0]
     monkeypatch.setattr(gc_pause, "_now", lambda: now[0])

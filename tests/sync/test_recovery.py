@@ -7,20 +7,16 @@ import sqlite3
 
 import pytest
 
-from aidioma_desktop.domain.events import MAX_PAYLOAD_BYTES, Event, EventError
-from aidioma_desktop.domain.ids import uuid7
 from aidioma_desktop.services.content import ContentLibrary
 from aidioma_desktop.services.sync import SyncCancelled, SyncProgress, account_key
 from aidioma_desktop.sync.client import SyncClient
+from aidioma_protocol.checks import EventError
+from aidioma_protocol.events import Event
+from aidioma_protocol.ids import uuid7
+from aidioma_protocol.wire import MAX_PULL_EVENTS, MAX_PUSH_EVENTS
 from benchmarks.data import activity
-from sync_server import protocol
-from sync_server.protocol import MAX_PULL_EVENTS, MAX_PUSH_EVENTS
 from tests.live_server import LiveServer
 from tests.sync.conftest import PASSWORD, signed_in_pair, unique_user
-
-
-def test_the_payload_limits_of_app_and_server_agree():
-    assert MAX_PAYLOAD_BYTES == protocol.MAX_PAYLOAD_BYTES
 
 
 def test_an_event_too_large_to_sync_is_refused_when_recorded(make_device):

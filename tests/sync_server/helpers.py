@@ -10,9 +10,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from aidioma_desktop.domain.events import format_instant
-from aidioma_desktop.domain.hlc import Hlc
-from aidioma_desktop.domain.ids import uuid7
+from aidioma_protocol.events import format_instant
+from aidioma_protocol.hlc import Hlc
+from aidioma_protocol.ids import uuid7
 from sync_server.app import ensure_invite_code
 
 T0 = 1_795_341_600_000  # Sunday 2026-11-22 10:00 UTC

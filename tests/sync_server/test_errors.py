@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sync_server.protocol import ERROR_STATUS
+from aidioma_protocol.wire import ERROR_STATUS
 
 
 def _error(answer) -> dict:  # type: ignore[no-untyped-def]

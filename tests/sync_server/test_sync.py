@@ -12,9 +12,10 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.testclient import TestClient
 
-from aidioma_desktop.domain.events import SCHEMA_VERSION, Event
+from aidioma_protocol.events import Event
+from aidioma_protocol.payloads import SCHEMA_VERSION
+from aidioma_protocol.wire import MAX_BODY_BYTES, MAX_PULL_EVENTS, MAX_PUSH_EVENTS
 from sync_server import crud
-from sync_server.protocol import MAX_BODY_BYTES, MAX_PULL_EVENTS, MAX_PUSH_EVENTS
 
 from .helpers import Api, bearer, count_rows, make_event
 
@@ -386,8 +387,8 @@ _DROP = object()
 def test_the_quick_request_check_accepts_and_refuses_as_the_wire_model(where, change) -> None:
     """The server reads requests as the apps write them without its pydantic model: for any
     request the result is what the model gives, accepted or refused."""
+    from aidioma_protocol.wire import SyncRequest
     from sync_server.api.routes.sync import _canonical_request, _parse
-    from sync_server.protocol import SyncRequest
 
     request = {"device_id": "laptop", "cursor": 7, "events": [make_event(), make_event()]}
     target = request if where == "request" else request["events"][1]

@@ -10,7 +10,7 @@ from PySide6.QtCore import QLocale, Qt
 from aidioma_desktop.services.sync import SyncProgress
 from aidioma_desktop.sync.client import AuthError, SyncClient
 from aidioma_desktop.ui.sync import progress_text
-from sync_server.protocol import MAX_PUSH_EVENTS
+from aidioma_protocol.wire import MAX_PUSH_EVENTS
 from tests.conftest import long_history
 from tests.live_server import LiveServer
 from tests.sync.test_https import https_server_at

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from aidioma_desktop.domain.events import format_instant
+from aidioma_protocol.events import format_instant
+from aidioma_protocol.wire import Account, AccountExport, Device, history_of
 
 from ... import crud
 from ...errors import unauthorized
-from ...protocol import Account, AccountExport, Device, history_of
 from ..deps import CallerDep, ContextDep, SessionDep
 from ..docs import errors
 from ..routing import StrictJsonRoute

@@ -24,11 +24,11 @@ from fastapi import APIRouter, Request, Response, status
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from aidioma_desktop.domain.events import format_instant
+from aidioma_protocol.events import format_instant
+from aidioma_protocol.wire import LoginRequest, RegisterRequest, TokenResponse
 
 from ... import crud
 from ...errors import ApiError, unauthorized
-from ...protocol import LoginRequest, RegisterRequest, TokenResponse
 from ...security import invite_matches, new_token, token_hash, verify_password
 from ..deps import CallerDep, ContextDep, ServerContext, SessionDep
 from ..docs import errors

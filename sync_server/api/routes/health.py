@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from sqlalchemy import text
 
+from aidioma_protocol.wire import Health
+
 from ... import __version__
-from ...protocol import Health
 from ..deps import SessionDep
 from ..routing import StrictJsonRoute
 

@@ -18,26 +18,26 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import ValidationError
 
-from aidioma_desktop.domain.events import (
-    SCHEMA_VERSION,
-    SPECS,
-    EventError,
-    canonical_envelope,
-    parse_instant,
-    validate_payload,
+from aidioma_protocol.checks import EventError
+from aidioma_protocol.events import canonical_envelope, parse_instant
+from aidioma_protocol.gc_pause import gc_paused
+from aidioma_protocol.limits import (
+    MAX_PAYLOAD_BYTES,
+    MAX_PULL_CHARS,
+    MAX_PULL_EVENTS,
+    MAX_PUSH_EVENTS,
 )
-from aidioma_desktop.sync.gc_pause import gc_paused
-
-from ... import crud
-from ...errors import ApiError, unauthorized
-from ...limits import MAX_PAYLOAD_BYTES, MAX_PULL_CHARS, MAX_PULL_EVENTS, MAX_PUSH_EVENTS
-from ...protocol import (
+from aidioma_protocol.payloads import SCHEMA_VERSION, SPECS, validate_payload
+from aidioma_protocol.wire import (
     INSTANT_PATTERN,
     SyncRequest,
     SyncResponse,
     WireEvent,
     history_of,
 )
+
+from ... import crud
+from ...errors import ApiError, unauthorized
 from ..deps import BearerDep, ContextDep, ServerContext, authenticate
 from ..docs import errors
 from ..routing import StrictJsonRoute

@@ -1,117 +1,41 @@
-"""The activity stream: immutable events in one envelope, each payload validated by its kind.
+"""Each event kind's payload: its fields and their rules (SPECS), and validate_payload.
 
-All learning state is derived from these events (see projections.py). A correction is a new
-event, never an update. Events of a kind or schema version this build does not know are kept and
-passed on (a newer app on another device may have written them) but ignored by projections.
+Separate from the envelope (events.py): the server checks envelopes; payloads are the apps'
+business (the server checks them too today, until they are end-to-end encrypted).
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any
 
-from .errors import AppError
-from .hlc import HLC_PATTERN, Hlc
-from .ids import UUID_PATTERN, is_uuid
+from .checks import (
+    ANY,
+    LENGTH,
+    MEMBER,
+    RANGE,
+    TEXTS,
+    Check,
+    EventError,
+    boolean,
+    choice,
+    fail,
+    integer,
+    number,
+    text,
+    text_list,
+)
 
 # Payload versions. 1: every kind as first released; a field added later names its version in
 # its kind's spec (PayloadSpec.since): older apps refuse a field they do not know, but store
 # and pass on unread an event of a version they do not know.
 SCHEMA_VERSION = 3  # the newest this build reads
 MAX_ANSWER_CHARS = 2000
-# One event's payload as compact UTF-8 JSON; the sync server refuses larger ones
-# (sync_server/protocol.py MAX_PAYLOAD_BYTES; a test keeps the two equal).
-MAX_PAYLOAD_BYTES = 16 * 1024
 LEVELS = ("beginner", "intermediate", "advanced")
 DIRECTIONS = ("es-en", "en-es")
 VERDICTS = ("correct", "almost", "wrong")
-
-
-class EventError(AppError, ValueError):
-    """An event or payload that breaks the schema; the message names the bad field."""
-
-
-def _fail(name: str, expected: str, value: Any) -> EventError:
-    shown = repr(value)
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
-    return EventError(f"{name}: expected {expected}, got {shown}")
-
-
-# How a Check tests a value: a number in a range, a text's length, one of some texts, the type
-# alone, a list of short texts, anything (checked elsewhere).
-RANGE, LENGTH, MEMBER, TYPE, TEXTS, ANY = range(6)
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """A field's rule, as data. Called, `check(name, value)`, it returns the value cleaned or
-    raises EventError naming the field; its parts also make validate_payload's fast path, which
-    only needs to compare a value exactly as the apps write it."""
-
-    how: int
-    type: type  # the value's exact type as the apps write it
-    low: Any = None  # RANGE, LENGTH: the bounds; MEMBER: the options; TEXTS: a text's length
-    high: Any = None  # TEXTS: how many texts
-
-    def __call__(self, name: str, value: Any) -> Any:
-        how, low, high = self.how, self.low, self.high
-        if how == LENGTH:
-            if not isinstance(value, str) or not low <= len(value) <= high:
-                raise _fail(name, f"text of {low}..{high} characters", value)
-            return value
-        if how == MEMBER:
-            if value not in low:
-                raise _fail(name, "one of " + ", ".join(low), value)
-            return str(value)
-        if how == RANGE and self.type is int:
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise _fail(name, f"a whole number {low}..{high}", value)
-            return value
-        if how == RANGE:
-            ok = isinstance(value, int | float) and not isinstance(value, bool)
-            if not ok or not math.isfinite(value) or not low <= value <= high:
-                raise _fail(name, f"a number {low}..{high}", value)
-            return float(value)
-        if how == TYPE:
-            if not isinstance(value, bool):
-                raise _fail(name, "true or false", value)
-            return value
-        if how == TEXTS:
-            if not isinstance(value, list) or len(value) > high:
-                raise _fail(name, f"a list of at most {high} texts", value)
-            item = text(low)
-            return [item(f"{name}[{i}]", entry) for i, entry in enumerate(value)]
-        return value
-
-
-def text(max_len: int, min_len: int = 0) -> Check:
-    return Check(LENGTH, str, min_len, max_len)
-
-
-def choice(*options: str) -> Check:
-    return Check(MEMBER, str, options)
-
-
-def integer(low: int, high: int) -> Check:
-    return Check(RANGE, int, low, high)
-
-
-def number(low: float, high: float) -> Check:
-    return Check(RANGE, float, low, high)
-
-
-boolean = Check(TYPE, bool)
-
-
-def text_list(max_items: int, max_len: int) -> Check:
-    return Check(TEXTS, list, max_len, max_items)
 
 
 _MISSING = object()
@@ -377,7 +301,7 @@ def _checked(kind: str, spec: PayloadSpec, payload: Any) -> dict[str, Any]:
     """validate_payload field by field: what is cleaned (an integer number made a float) and
     the first field that is wrong, named."""
     if not isinstance(payload, Mapping):
-        raise _fail("payload", "an object", payload)
+        raise fail("payload", "an object", payload)
     if not spec.fields.issuperset(payload):
         unknown = set(payload) - spec.fields
         raise EventError(f"payload.{sorted(unknown)[0]}: not a field of {kind}")
@@ -391,154 +315,3 @@ def _checked(kind: str, spec: PayloadSpec, payload: Any) -> dict[str, Any]:
             if name in payload:
                 clean[name] = check(label, payload[name])
     return clean
-
-
-# The stream's order, (hlc, id): in C, as a sort key of a sync's page it costs less.
-ORDER = attrgetter("hlc", "id")
-
-
-class Event(NamedTuple):
-    """One immutable event. A named tuple, not a frozen dataclass: a sync builds them by the
-    hundred thousand, and a frozen dataclass's __init__ (a setattr per field) cost 4x more."""
-
-    id: str
-    kind: str
-    hlc: str
-    device_id: str
-    occurred_at: int  # Unix time in milliseconds, UTC
-    tz_offset_min: int  # the device's UTC offset when it happened
-    payload: dict[str, Any]
-    v: int = 1  # payload_version of the payload
-
-    @property
-    def order_key(self) -> tuple[str, str]:
-        return ORDER(self)
-
-    @property
-    def known(self) -> bool:
-        """Whether this build understands the event (else it is kept, synced and skipped)."""
-        return self.kind in SPECS and self.v <= SCHEMA_VERSION
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "hlc": self.hlc,
-            "device_id": self.device_id,
-            "occurred_at": format_instant(self.occurred_at),
-            "tz_offset_min": self.tz_offset_min,
-            "v": self.v,
-            "payload": self.payload,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Event:
-        """Parse and validate an envelope (from the wire, an export or a file)."""
-        if canonical_envelope(data):
-            kind, payload, v = data["kind"], data["payload"], data["v"]
-            occurred_at = parse_instant(data["occurred_at"])
-            if kind in SPECS and v <= SCHEMA_VERSION:
-                payload = validate_payload(kind, payload, v)
-            return cls(
-                data["id"], kind, data["hlc"], data["device_id"], occurred_at,
-                data["tz_offset_min"], payload, v,
-            )  # fmt: skip
-        return cls._from_dict_checked(data)
-
-    @classmethod
-    def _from_dict_checked(cls, data: Any) -> Event:
-        if not isinstance(data, Mapping):
-            raise _fail("event", "an object", data)
-        for name in ("id", "kind", "hlc", "device_id", "occurred_at", "tz_offset_min", "payload"):
-            if name not in data:
-                raise EventError(f"{name}: missing")
-        event_id = text(36, 36)("id", data["id"])
-        if not is_uuid(event_id):
-            raise _fail("id", "a UUID", event_id)
-        kind = text(60, 1)("kind", data["kind"])
-        try:
-            Hlc.parse(data["hlc"])
-        except ValueError as exc:
-            raise _fail("hlc", "a clock value", data["hlc"]) from exc
-        v = integer(1, 1000)("v", data.get("v", 1))
-        device_id = text(64, 1)("device_id", data["device_id"])
-        occurred_at = parse_instant(data["occurred_at"])
-        tz_offset_min = integer(-16 * 60, 16 * 60)("tz_offset_min", data["tz_offset_min"])
-        payload = data["payload"]
-        if not isinstance(payload, dict):
-            raise _fail("payload", "an object", payload)
-        if kind in SPECS and v <= SCHEMA_VERSION:
-            payload = validate_payload(kind, payload, v)
-        return cls(event_id, kind, data["hlc"], device_id, occurred_at, tz_offset_min, payload, v)
-
-
-# The server's own patterns; each implies the checks of _from_dict_checked (is_uuid, Hlc.parse).
-_CANONICAL_ID = re.compile(UUID_PATTERN).fullmatch
-_CANONICAL_HLC = re.compile(HLC_PATTERN).fullmatch
-
-
-def canonical_envelope(data: Any) -> bool:
-    """Whether `data` is an envelope exactly as the apps write it (all eight fields, exact types,
-    the server's limits; `occurred_at` text, not yet parsed), checked in a few comparisons.
-
-    A sync moves events by the hundred thousand, nearly all in this form; anything else takes
-    the field-by-field path (Event.from_dict, the server's SyncRequest), which accepts the same
-    events and names what is wrong with the others.
-    """
-    if type(data) is not dict or len(data) != 8:
-        return False
-    event_id, kind, hlc = data.get("id"), data.get("kind"), data.get("hlc")
-    device_id, tz, v = data.get("device_id"), data.get("tz_offset_min"), data.get("v")
-    return (
-        type(event_id) is str
-        and _CANONICAL_ID(event_id) is not None
-        and type(kind) is str
-        and 0 < len(kind) <= 60
-        and type(hlc) is str
-        and _CANONICAL_HLC(hlc) is not None
-        and type(device_id) is str
-        and 0 < len(device_id) <= 64
-        and type(tz) is int
-        and -16 * 60 <= tz <= 16 * 60
-        and type(v) is int
-        and 1 <= v <= 1000
-        and type(data.get("payload")) is dict
-        and type(data.get("occurred_at")) is str
-    )
-
-
-class StoredEvent(NamedTuple):
-    """An event as stored: the payload still JSON text (for sending it on unchanged)."""
-
-    id: str
-    kind: str
-    hlc: str
-    device_id: str
-    occurred_at: int
-    tz_offset_min: int
-    v: int
-    payload_json: str
-
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # Unix time 0, the origin of every `*_ms` instant
-
-
-def format_instant(unix_ms: int) -> str:
-    """UTC, to the millisecond: `2026-01-31T09:30:00.000Z`. Added as a timedelta, not divided
-    into a float timestamp: exact for any date (a float made the last millisecond of 9999 .998)."""
-    moment = EPOCH + timedelta(milliseconds=unix_ms)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def parse_instant(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            pass
-        else:
-            if moment.tzinfo is not None:
-                return round(moment.timestamp() * 1000)
-    raise _fail("occurred_at", "a UTC time such as 2026-01-31T09:30:00.000Z", value)

@@ -39,9 +39,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from aidioma_desktop.domain.hlc import HLC_PATTERN
-from aidioma_desktop.domain.ids import UUID_PATTERN
-
+from .hlc import HLC_PATTERN
+from .ids import UUID_PATTERN
 from .limits import (  # noqa: F401  (re-exported: the contract stays in this module)
     API_PREFIX,
     MAX_BODY_BYTES,
@@ -73,7 +72,7 @@ Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
 Email = Annotated[str, StringConstraints(max_length=254)]
 DeviceId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 EventId = Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
-# HLC rendered as 15 digits of wall ms, 6 of counter, then the device id (see domain/hlc.py).
+# HLC rendered as 15 digits of wall ms, 6 of counter, then the device id (see hlc.py).
 HlcText = Annotated[str, StringConstraints(pattern=HLC_PATTERN)]
 # ASCII digits only (\d also takes other scripts' digits).
 INSTANT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z$"
@@ -131,7 +130,7 @@ class TokenResponse(_Wire):
 
 
 class WireEvent(_Request):
-    """One activity event, as domain/events.py's Event.to_dict renders it.
+    """One activity event, as events.py's Event.to_dict renders it.
 
     The server checks the envelope always and the payload of every kind and version it knows
     (with the domain's validators); events of a newer kind or version are stored and passed on.
