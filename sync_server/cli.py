@@ -3,6 +3,7 @@
     aidioma-sync-server [serve] [--data-dir DIR] [--database-url URL] [--host H] [--port P]
                         [--workers N] [--ssl-keyfile KEY --ssl-certfile CERT]
     aidioma-sync-server invite [--rotate]
+    aidioma-sync-server backup PATH | restore PATH     (SQLite; see backup.py)
 
 Every option can also come from the environment as AIDIOMA_SYNC_<OPTION> (e.g.
 AIDIOMA_SYNC_DATABASE_URL); the command line wins.
@@ -68,11 +69,21 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", parents=[database, serve], help="run the server (the default)")
     invite = commands.add_parser("invite", parents=[database], help="show the family invite code")
     invite.add_argument("--rotate", action="store_true", help="replace it with a new code")
+    backup = commands.add_parser(
+        "backup", parents=[database], help="copy the SQLite database to a new file, while serving"
+    )
+    backup.add_argument("path", type=Path, help="the backup file to write (must not exist)")
+    restore = commands.add_parser(
+        "restore",
+        parents=[database],
+        help="replace the SQLite database with a backup (the one it replaces is kept beside it)",
+    )
+    restore.add_argument("path", type=Path, help="a file written by `backup`")
     return parser
 
 
 def _settings(options: dict[str, Any]) -> Settings:
-    overrides = {k: v for k, v in options.items() if k not in ("command", "rotate")}
+    overrides = {k: v for k, v in options.items() if k not in ("command", "rotate", "path")}
     known = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
     for name in sorted(os.environ):
         if name.startswith(ENV_PREFIX) and name not in known:
@@ -158,6 +169,35 @@ def _invite(settings: Settings, rotate: bool) -> int:
     if rotate:
         print("New family invite code (the old one no longer works for new accounts):")
     print(code)
+    return 0
+
+
+def _backup(settings: Settings, path: Path) -> int:
+    from .backup import BackupError, backup, sqlite_path
+
+    try:
+        events = backup(sqlite_path(_database_url(settings)), path.absolute())
+    except BackupError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"Backed up {events:,} events to {path}")
+    return 0
+
+
+def _restore(settings: Settings, path: Path) -> int:
+    from .app import open_database
+    from .backup import BackupError, restore, sqlite_path
+
+    url = _database_url(settings)
+    try:
+        events, kept = restore(sqlite_path(url), path.absolute())
+    except BackupError as exc:
+        raise CliError(str(exc)) from exc
+    with _database_errors(url):  # a backup of an older version: bring it to this one's schema
+        engine, _sessions = open_database(settings)
+        engine.dispose()
+    print(f"Restored {events:,} events from {path}")
+    if kept:
+        print(f"The database it replaced is kept at {kept}")
     return 0
 
 
@@ -256,8 +296,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = vars(_parser().parse_args(argv))
     try:
         settings = _settings(options)
-        if options.get("command") == "invite":
+        command = options.get("command")
+        if command == "invite":
             return _invite(settings, bool(options.get("rotate")))
+        if command == "backup":
+            return _backup(settings, options["path"])
+        if command == "restore":
+            return _restore(settings, options["path"])
         return _serve(settings)
     except CliError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
