@@ -19,8 +19,8 @@ from aidioma_desktop.services.content import sentence_from_item
 from aidioma_desktop.services.practice import PracticeItem, PracticeService
 from aidioma_desktop.services.session import SessionService
 from aidioma_desktop.store.paths import AppPaths
+from aidioma_protocol.wire import MAX_PUSH_EVENTS
 from sync_server.crud import events, tokens
-from sync_server.protocol import MAX_PUSH_EVENTS
 from tests.conftest import HOUR, long_history
 from tests.live_server import LiveServer
 
@@ -337,7 +337,7 @@ def test_the_self_test_checks_the_installation_without_a_window(data: Path) -> N
     assert essential == {"content", "database", "embedder", "qt_platform"}
     assert all(checks[name]["ok"] for name in essential)
     assert checks["database"]["detail"].startswith("SQLite profile created, migrated to schema")
-    assert "384 dimensions" in checks["embedder"]["detail"]
+    assert "Chroma found the passage" in checks["embedder"]["detail"]
     # As on a headless machine: no keyring (reported, not essential).
     assert checks["keyring"] == {**checks["keyring"], "ok": False, "essential": False}
     # Its test profile lived in a temporary folder: the person's profiles are untouched.
