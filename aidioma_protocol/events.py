@@ -1,8 +1,9 @@
 """The activity stream: immutable events in one envelope, each payload validated by its kind.
 
-All learning state is derived from these events (see projections.py). A correction is a new
-event, never an update. Events of a kind or schema version this build does not know are kept and
-passed on (a newer app on another device may have written them) but ignored by projections.
+All learning state is derived from these events (the desktop's domain/projections.py). A
+correction is a new event, never an update. Events of a kind or schema version this build does
+not know are kept and passed on (a newer app on another device may have written them) but
+ignored by projections.
 """
 
 from __future__ import annotations

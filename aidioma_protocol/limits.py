@@ -1,5 +1,5 @@
 """The protocol's numbers, without pydantic: the desktop client imports only these, and
-pydantic would cost ~100 ms at the app's start. protocol.py re-exports them."""
+pydantic would cost ~100 ms at the app's start. wire.py re-exports them."""
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"

@@ -1,7 +1,7 @@
-"""Sync protocol v1: the wire types. The server owns this contract; the desktop client imports it.
+"""Sync protocol v1: the wire types, which the server and the desktop client both import.
 
-Everything here is plain data (pydantic models and constants), no I/O, so both sides can import
-it without pulling in the server.
+Everything here is plain data (pydantic models and constants), no I/O, so either side can import
+it without pulling in the other.
 
 Endpoints (all JSON; errors are `{"error": {"code", "message"}}` with the matching status):
 
