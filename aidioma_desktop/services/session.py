@@ -23,7 +23,7 @@ from aidioma_protocol.events import Event
 from aidioma_protocol.hlc import Hlc, zero
 from aidioma_protocol.ids import uuid7
 from aidioma_protocol.limits import MAX_PAYLOAD_BYTES
-from aidioma_protocol.payloads import payload_version, validate_payload
+from aidioma_protocol.payloads import SETTINGS, payload_version, validate_payload
 
 from ..domain.errors import AppError
 from ..domain.learning_day import learning_day
@@ -38,6 +38,21 @@ from .library_session import clean_up_at_login, clean_up_folders, wipe_session
 
 PROFILE_SUFFIX = ".aidioma"
 _hasher = PasswordHasher()
+
+
+# The longest profile name (the setting's rule): forms say so as the name grows past it, rather
+# than cutting a pasted name short without a word.
+NAME_MAX_CHARS: int = SETTINGS["display_name"][0].high
+
+
+def name_problem(name: str) -> str | None:
+    """What is wrong with a profile name, in words; None when nothing is."""
+    name = name.strip()
+    if not name:
+        return "Type a name: it is how this profile is shown."
+    if len(name) > NAME_MAX_CHARS:
+        return f"A name can have at most {NAME_MAX_CHARS} characters; this one has {len(name):,}."
+    return None
 
 
 class LoginError(AppError):
@@ -216,6 +231,9 @@ class SessionService:
         password: str | None = None,
     ) -> ProfileSummary:
         name = display_name.strip()
+        problem = name_problem(name)
+        if problem:
+            raise LoginError(problem)
         if any(p.display_name.casefold() == name.casefold() for p in self.profiles()):
             raise LoginError(f"A profile called '{name}' already exists; pick another name.")
         if primary_language == target_language:

@@ -34,7 +34,7 @@ from .library import EmbeddingsBox
 from .sync import SyncBox, SyncController
 from .tasks import TaskRunner, readable
 from .tutor import money
-from .widgets import Page, button, label, scrolls_past
+from .widgets import Page, button, label, name_too_long, scrolls_past
 
 LEVELS = ("beginner", "intermediate", "advanced")
 
@@ -64,7 +64,7 @@ class SettingsPage(Page):
 
         box, form = _group(self.tr("Profile"))
         self.display_name = QLineEdit()
-        self.display_name.setMaxLength(60)
+        self.display_name.textEdited.connect(self._name_too_long)
         self.email = QLineEdit()
         self.email.setMaxLength(254)  # the longest an address can be
         self.primary = scrolls_past(QComboBox())
@@ -237,6 +237,8 @@ class SettingsPage(Page):
         if not values["display_name"]:
             self._say(self.tr("Type your name: it is how this profile is shown."), "bad")
             return
+        if self._name_too_long(values["display_name"]):
+            return
         if values["primary_language"] == values["target_language"]:
             self._say(self.tr("The language you learn must differ from your own language."), "bad")
             return
@@ -308,6 +310,13 @@ class SettingsPage(Page):
             ),
             lambda e: self._say(readable(e), "bad"),
         )
+
+    def _name_too_long(self, text: str) -> bool:
+        """Says at once when the name is too long; True when it is."""
+        problem = name_too_long(text)
+        if problem:
+            self._say(problem, "bad")
+        return problem is not None
 
     def _say(self, text: str, role: str) -> None:
         self.status.setText(text)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..services.session import Learner, ProfileSummary, SessionService
 from .tasks import TaskRunner, readable
-from .widgets import button, card, label, scrolls_past
+from .widgets import button, card, label, name_too_long, scrolls_past
 
 LEVELS = ("beginner", "intermediate", "advanced")
 
@@ -107,7 +107,7 @@ class WelcomeScreen(QWidget):
         form.setContentsMargins(0, 8, 0, 0)
         self.name = QLineEdit()
         self.name.setAccessibleName(self.tr("Your name"))
-        self.name.setMaxLength(60)
+        self.name.textChanged.connect(self._check_name)
         self.email = QLineEdit()
         self.email.setAccessibleName(self.tr("Email (optional)"))
         self.email.setPlaceholderText(self.tr("optional"))
@@ -242,6 +242,8 @@ class WelcomeScreen(QWidget):
         if not name:
             self._show_error(self.tr("Type your name first."))
             return
+        if not self._check_name(name):
+            return
         if self.new_password.text() != self.repeat_password.text():
             self._show_error(self.tr("The two passwords differ."))
             return
@@ -261,6 +263,16 @@ class WelcomeScreen(QWidget):
             return _open(service, service.login(summary.id, password))
 
         self.runner.run(create_and_login, self._created, self._fail)
+
+    def _check_name(self, text: str) -> bool:
+        """Says at once when the name is too long; True when it is not."""
+        problem = name_too_long(text)
+        if problem:
+            self._show_error(problem)
+        else:
+            self.error.hide()
+        self.create_button.setEnabled(problem is None)
+        return problem is None
 
     def _created(self, opened: tuple[Learner, dict[str, Any]]) -> None:
         for field in (self.name, self.email, self.new_password, self.repeat_password):

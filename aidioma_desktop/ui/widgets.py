@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..services.session import NAME_MAX_CHARS
+
 W = TypeVar("W", bound=QWidget)
 
 
@@ -197,3 +199,15 @@ def ask_yes_no(
     box.finished.connect(lambda result: answered(result == QMessageBox.StandardButton.Yes))
     box.open()
     return box
+
+
+def name_too_long(name: str) -> str | None:
+    """What a profile form says while a name is longer than a name can be (the name is kept
+    whole, not cut short without a word); None when it is not."""
+    length = len(name.strip())
+    if length <= NAME_MAX_CHARS:
+        return None
+    text = QCoreApplication.translate(
+        "ProfileName", "A name can have at most %1 characters; this one has %2."
+    )
+    return text.replace("%1", str(NAME_MAX_CHARS)).replace("%2", str(length))

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from aidioma_desktop.domain.errors import USER_ERRORS, AppError
+from aidioma_desktop.domain.errors import AppError
 from aidioma_desktop.services.session import LoginError, SessionService
 from aidioma_protocol.checks import EventError
 from aidioma_protocol.ids import uuid7
@@ -24,8 +24,10 @@ def test_names_are_unique_and_fields_validated(service: SessionService):
     service.create_profile("Ana")
     with pytest.raises(LoginError, match="already exists"):
         service.create_profile("ana")
-    with pytest.raises(USER_ERRORS, match="display_name"):  # said to the person, in words
-        service.create_profile("x" * 61)
+    with pytest.raises(LoginError, match="at most 60 characters; this one has 300"):
+        service.create_profile("x" * 300)  # said in words, not as the payload's rule
+    with pytest.raises(LoginError, match="Type a name"):
+        service.create_profile("   ")
     with pytest.raises(AppError, match="must differ"):
         service.create_profile("Eva", primary_language="es", target_language="es")
 

@@ -26,6 +26,31 @@ def test_first_launch_creates_a_profile_and_lands_on_today(harness, qtbot):
     assert "starts a new streak" in today.streak_note.text()
 
 
+def test_a_pasted_name_too_long_is_kept_whole_and_said_in_the_form(harness, qtbot):
+    window = harness.start()
+    welcome = window.welcome
+    welcome.name.insert("M" * 300)  # a paste: kept whole, not cut at 60 without a word
+    assert len(welcome.name.text()) == 300
+    assert welcome.error.isVisible()
+    assert welcome.error.text() == "A name can have at most 60 characters; this one has 300."
+    assert not welcome.create_button.isEnabled()
+    welcome.name.setText("Marta")
+    assert not welcome.error.isVisible() and welcome.create_button.isEnabled()
+    qtbot.mouseClick(welcome.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.shell is not None, timeout=WAIT_MS)
+    page = window.shell.settings
+    window.shell.show_page(4)
+    harness.idle()
+    events = window.ctx.learner.db.event_count()
+    page.display_name.selectAll()
+    page.display_name.insert("N" * 80)
+    assert page.status.text() == "A name can have at most 60 characters; this one has 80."
+    qtbot.mouseClick(page.save, Qt.MouseButton.LeftButton)
+    harness.idle()
+    assert window.ctx.learner.db.event_count() == events  # nothing saved
+    assert window.ctx.learner.settings()["display_name"] == "Marta"
+
+
 def test_a_practice_round_with_hints_right_and_wrong_answers(harness, qtbot, make_profile):
     make_profile("Ana")
     window = harness.start("Ana")
