@@ -168,6 +168,17 @@ def test_batch_grading_prints_one_line_per_item(tmp_path: Path):
     assert done.returncode == 1  # some lines could not be graded
 
 
+def test_stats_of_a_new_profile_say_so_in_a_line_and_then_show_the_days(data: Path):
+    first = aidioma(data, "stats")
+    assert first.returncode == 0, first.stderr
+    assert "Nothing practised or reviewed in the last 14 days" in first.stdout
+    assert "Last 14 days" not in first.stdout and len(first.stdout.splitlines()) <= 4
+    aidioma(data, "practice", "--count", "1", stdin="I get up at seven\n")
+    after = aidioma(data, "stats").stdout
+    assert "Last 14 days (items):" in after and "█ 1" in after
+    assert len([line for line in after.splitlines() if line.startswith("  ")]) == 14
+
+
 def test_a_damaged_profile_gives_a_message_not_a_traceback(data: Path):
     profile = next((data / "profiles").glob("*.aidioma"))
     profile.write_bytes(b"\x00garbage" * 1000)

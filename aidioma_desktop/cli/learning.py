@@ -233,8 +233,12 @@ def cmd_stats(learner: Learner, args: argparse.Namespace) -> int:
         return 0
     out = Style(sys.stdout)
     _print_stats(learner, out)
+    recent = d.last_30[-14:]
+    if not any(s.items for s in recent):  # not fourteen empty lines
+        print("\nNothing practised or reviewed in the last 14 days: `aidioma practice` starts.")
+        return 0
     print("\nLast 14 days (items):")
-    for s in d.last_30[-14:]:
+    for s in recent:
         bar = "█" * min(s.items, 40)
         print(f"  {s.day:%a %d %b}  {bar} {s.items or ''}")
     return 0
