@@ -91,6 +91,10 @@ class Learner:
     def settings(self) -> dict[str, Any]:
         return default_settings() | self.db.settings()
 
+    def has_password(self) -> bool:
+        profile = self.db.profile()
+        return bool(profile and profile.password_hash)
+
     def record(self, kind: str, payload: dict[str, Any]) -> Event:
         """Validate, stamp and store one local event; the projections update with it."""
         return self.record_many([(kind, payload)])[0]

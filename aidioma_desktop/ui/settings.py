@@ -79,9 +79,9 @@ class SettingsPage(Page):
             self.level.addItem(text, value)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(self.tr("leave empty to keep it as it is"))
         self.remove_password = button(self.tr("Remove password"), self.tr("Remove password"))
         self.remove_password.clicked.connect(lambda: self._set_password(None))
+        self._show_password(False)
         password_row = QHBoxLayout()
         password_row.addWidget(self.password, 1)
         password_row.addWidget(self.remove_password)
@@ -108,22 +108,39 @@ class SettingsPage(Page):
         self.day_starts_at.setToolTip(
             self.tr("Practice before this hour counts for the day before.")
         )
-        self.retention = scrolls_past(QDoubleSpinBox())
-        self.retention.setRange(0.70, 0.97)
-        self.retention.setSingleStep(0.01)
-        self.retention.setDecimals(2)
-        self.retention.setToolTip(self.tr("Higher means more reviews and fewer forgotten cards."))
+        # The chance of remembering a card when it comes back (FSRS's desired retention), in
+        # per cent and in words: "0.90" meant nothing to a family.
+        self.retention = scrolls_past(QSpinBox())
+        self.retention.setRange(70, 97)
+        self.retention.setSuffix(" %")
+        self.retention.setToolTip(
+            self.tr(
+                "How sure you want to be to remember a card when it comes back. Higher means "
+                "more reviews and fewer forgotten cards."
+            )
+        )
         self.new_cards = scrolls_past(QSpinBox())
         self.new_cards.setRange(0, 200)
         self.new_cards.setSuffix(self.tr(" per day"))
         for text, spin_box in (
             (self.tr("Daily goal"), self.daily_goal),
             (self.tr("Day starts at"), self.day_starts_at),
-            (self.tr("Desired retention"), self.retention),
+            (self.tr("Sure to remember"), self.retention),
             (self.tr("New cards"), self.new_cards),
         ):
             spin_box.setAccessibleName(text)
             form.addRow(text, spin_box)
+        self.retention.setAccessibleDescription(self.retention.toolTip())
+        form.addRow(
+            label(
+                self.tr(
+                    "Sure to remember: how sure you want to be to remember a card when it comes "
+                    "back. At 90 % you remember 9 cards in 10; higher means more reviews."
+                ),
+                "muted",
+                wrap=True,
+            )
+        )
         self.body.addWidget(box)
 
         box, form = _group(self.tr("Appearance"))
@@ -201,6 +218,7 @@ class SettingsPage(Page):
 
     def refresh(self) -> None:
         self.ctx.run(self.ctx.learner.settings, self._show)
+        self.ctx.run(self.ctx.learner.has_password, self._show_password)
         self.ai_box.refresh()
         if self.sync_box is not None:
             self.sync_box.controller.refresh()
@@ -214,7 +232,7 @@ class SettingsPage(Page):
         self.level.setCurrentIndex(self.level.findData(s["level"]))
         self.daily_goal.setValue(s["daily_goal"])
         self.day_starts_at.setValue(s["day_starts_at"])
-        self.retention.setValue(s["desired_retention"])
+        self.retention.setValue(round(s["desired_retention"] * 100))
         self.new_cards.setValue(s["new_cards_per_day"])
         self.ai_box.budget.setValue(float(s.get("ai_budget_usd", 0.0)))
 
@@ -227,7 +245,7 @@ class SettingsPage(Page):
             "level": self.level.currentData(),
             "daily_goal": self.daily_goal.value(),
             "day_starts_at": self.day_starts_at.value(),
-            "desired_retention": round(self.retention.value(), 2),
+            "desired_retention": self.retention.value() / 100,
             "new_cards_per_day": self.new_cards.value(),
             "ai_budget_usd": round(self.ai_box.budget.value(), 2),
         }
@@ -262,6 +280,8 @@ class SettingsPage(Page):
         self.ctx.run(work, self._saved, lambda e: self._say(readable(e), "bad"))
 
     def _saved(self, s: dict[str, Any]) -> None:
+        if self.password.text():
+            self._show_password(True)
         self.password.clear()
         self.ai_box.api_key.clear()
         self.ai_box.refresh()
@@ -269,11 +289,25 @@ class SettingsPage(Page):
         self._say(self.tr("Saved."), "good")
         self.saved.emit()
 
+    def _show_password(self, has_password: bool) -> None:
+        """Remove password only where there is one; the field says what typing does."""
+        self.remove_password.setVisible(has_password)
+        self.password.setPlaceholderText(
+            self.tr("leave empty to keep it as it is")
+            if has_password
+            else self.tr("none yet: type one to protect this profile")
+        )
+
     def _set_password(self, password: str | None) -> None:
         learner, service = self.ctx.learner, self.ctx.service
+
+        def removed(_result: object) -> None:
+            self._show_password(False)
+            self._say(self.tr("The password was removed."), "good")
+
         self.ctx.run(
             lambda: service.set_password(learner, password),
-            lambda _r: self._say(self.tr("The password was removed."), "good"),
+            removed,
             lambda e: self._say(readable(e), "bad"),
         )
 

@@ -217,6 +217,34 @@ def test_the_wheel_scrolls_past_settings_without_changing_them(harness, qtbot, m
     assert page.daily_goal.value() == before[0] - 1
 
 
+def test_settings_speak_of_the_password_there_is_and_of_remembering_in_words(
+    harness, qtbot, make_profile
+):
+    make_profile("Ana")  # no password
+    window = harness.start("Ana")
+    window.shell.show_page(4)
+    harness.idle()
+    page = window.shell.settings
+    assert not page.remove_password.isVisible()  # nothing to remove
+    assert "protect this profile" in page.password.placeholderText()
+    assert page.retention.text() == "90 %"  # not "0.90"
+    assert "9 cards in 10" in " ".join(
+        w.text() for w in page.findChildren(type(page.status)) if w.isVisible()
+    )
+    qtbot.keyClicks(page.password, "correct horse")
+    page.retention.setValue(85)
+    qtbot.mouseClick(page.save, Qt.MouseButton.LeftButton)
+    harness.idle()
+    assert page.status.text() == "Saved."
+    assert window.ctx.learner.settings()["desired_retention"] == 0.85
+    assert window.ctx.learner.has_password() and page.remove_password.isVisible()
+    assert "keep it as it is" in page.password.placeholderText()
+    qtbot.mouseClick(page.remove_password, Qt.MouseButton.LeftButton)
+    harness.idle()
+    assert page.status.text() == "The password was removed."
+    assert not window.ctx.learner.has_password() and not page.remove_password.isVisible()
+
+
 def test_settings_with_an_empty_name_are_not_saved_in_part(harness, qtbot, make_profile):
     make_profile("Ana")
     window = harness.start("Ana")
