@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -126,7 +126,11 @@ def button(
     if role:
         widget.setProperty("role", role)
     if shortcut:
-        widget.setShortcut(shortcut)
+        # A shortcut object of its own, not setShortcut: setText (a hint button counting its
+        # hints) replaces a button's shortcut with its text's mnemonic, and Ctrl+H went dead.
+        # Window-wide, like a menu action; only while the button shows, so two pages can each
+        # have their Ctrl+H; click() does nothing while the button is disabled.
+        QShortcut(QKeySequence(shortcut), widget, widget.click)
         widget.setToolTip(f"{name} ({shortcut})")
     widget.setCursor(Qt.CursorShape.PointingHandCursor)
     return widget

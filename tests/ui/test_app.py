@@ -60,8 +60,14 @@ def test_a_practice_round_with_hints_right_and_wrong_answers(harness, qtbot, mak
     assert window.shell.stack.currentWidget() is page
     assert page.item is not None and page.instruction.text() == "Translate into English"
 
-    qtbot.mouseClick(page.hint_button, Qt.MouseButton.LeftButton)
+    # Ctrl+H, as the button's tooltip says, from the answer field: also after the button's
+    # text changed with the sentence and with each hint (setText used to drop the shortcut).
+    assert "Ctrl+H" in page.hint_button.toolTip()
+    qtbot.keyClick(page.answer, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
     assert page.hints.count() == 1 and page.hints_shown == 1
+    if page.hint_button.isEnabled():  # a second hint, when the sentence has one
+        qtbot.keyClick(page.answer, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+        assert page.hints_shown == 2
     page.answer.insert(page.item.references[0])  # may hold accents, which QTest cannot type
     qtbot.keyClick(page.answer, Qt.Key.Key_Return)
     harness.idle()
