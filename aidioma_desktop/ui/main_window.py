@@ -25,6 +25,7 @@ from .practice import PracticePage
 from .progress import ProgressPage
 from .review import ReviewPage
 from .settings import SettingsPage
+from .shortcuts import ShortcutsSheet
 from .speech import Speaker
 from .sync import SyncController
 from .tasks import TaskRunner
@@ -79,12 +80,18 @@ class Shell(QWidget):
         self.nav = QListWidget()
         self.nav.setAccessibleName(self.tr("Pages"))
         side.addWidget(self.nav, 1)
+        self.shortcuts_button = button(
+            self.tr("Keyboard shortcuts"), self.tr("Keyboard shortcuts"), shortcut="F1"
+        )
+        self.shortcuts_button.clicked.connect(self.show_shortcuts)
+        self.shortcuts_sheet: ShortcutsSheet | None = None
         logout_button = button(self.tr("Log out"), self.tr("Log out"))
         logout_button.clicked.connect(logout)
-        wrap = QHBoxLayout()
-        wrap.setContentsMargins(12, 0, 12, 0)
-        wrap.addWidget(logout_button)
-        side.addLayout(wrap)
+        for widget in (self.shortcuts_button, logout_button):
+            wrap = QHBoxLayout()
+            wrap.setContentsMargins(12, 0, 12, 4)
+            wrap.addWidget(widget)
+            side.addLayout(wrap)
         layout.addWidget(sidebar)
 
         self.stack = QStackedWidget()
@@ -187,6 +194,12 @@ class Shell(QWidget):
 
     def _refresh_current(self) -> None:
         cast(Page, self.stack.currentWidget()).refresh()
+
+    def show_shortcuts(self) -> None:
+        if self.shortcuts_sheet is None:
+            self.shortcuts_sheet = ShortcutsSheet(self)
+        self.shortcuts_sheet.show()
+        self.shortcuts_sheet.raise_()
 
     def show_page(self, index: int) -> None:
         self.nav.setCurrentRow(index)

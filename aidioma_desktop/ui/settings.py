@@ -137,7 +137,7 @@ class SettingsPage(Page):
                     "Sure to remember: how sure you want to be to remember a card when it comes "
                     "back. At 90 % you remember 9 cards in 10; higher means more reviews."
                 ),
-                "muted",
+                "subtle",
                 wrap=True,
             )
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QDesktopServices, QWheelEvent
+from PySide6.QtGui import QDesktopServices, QShortcut, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import WAIT_MS
@@ -49,6 +49,25 @@ def test_a_pasted_name_too_long_is_kept_whole_and_said_in_the_form(harness, qtbo
     harness.idle()
     assert window.ctx.learner.db.event_count() == events  # nothing saved
     assert window.ctx.learner.settings()["display_name"] == "Marta"
+
+
+def test_f1_lists_every_keyboard_shortcut_the_window_has(harness, qtbot, make_profile):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    for index in range(7):  # every page built, with its shortcuts
+        window.shell.show_page(index)
+        harness.idle()
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    sheet = window.shell.shortcuts_sheet
+    assert sheet is not None and sheet.isVisible()
+    listed = sheet.text()
+    held = {s.key().toString() for s in window.findChildren(QShortcut)}
+    assert held  # Ctrl+1..7, the pages' own, F1
+    for key in held:
+        shown = "Ctrl+1 … Ctrl+7" if key[:5] == "Ctrl+" and key[5:].isdigit() else key
+        if len(key) == 1 and key.isdigit():
+            shown = "1 2 3 4"  # Review's ratings
+        assert shown in listed, f"{key} is not in the shortcuts sheet"
 
 
 def test_a_practice_round_with_hints_right_and_wrong_answers(harness, qtbot, make_profile):
