@@ -76,16 +76,23 @@ class ReviewPage(Page):
         practise.clicked.connect(self.practise_instead)
         done.addWidget(practise)
         self.body.addWidget(self.done_card)
+        # Until the first queue arrives: never "All caught up" while the cards are loading.
+        self.loading = label(self.tr("Loading your cards…"), "subtle", name=self.tr("Loading"))
+        self.body.addWidget(self.loading)
         self.error = label("", "bad", wrap=True, name=self.tr("Error message"))
         self.error.hide()
         self.body.addWidget(self.error)
         self.body.addStretch(1)
-        self._show_card(None)
+        for widget in (self.card_frame, self.done_card, self.show_button, self.back):
+            widget.hide()
+        for b in self.rating_buttons.values():
+            b.hide()
 
     def refresh(self) -> None:
         self.ctx.run(self.ctx.review.queue, self._load, self._fail)
 
     def _load(self, queue: ReviewQueue) -> None:
+        self.loading.hide()
         self.cards = list(queue.cards)
         self.due, self.new = queue.due, queue.new
         self._next()
@@ -153,5 +160,6 @@ class ReviewPage(Page):
         )
 
     def _fail(self, error: BaseException) -> None:
+        self.loading.hide()
         self.error.setText(readable(error))
         self.error.show()

@@ -127,6 +127,20 @@ def test_empty_answer_is_explained_not_recorded(harness, qtbot, make_profile):
     assert not page.error.isVisible()  # the advice went with the empty answer
 
 
+def test_review_says_it_is_loading_never_all_caught_up_before_the_cards_come(
+    harness, qtbot, make_profile
+):
+    make_profile("Ana")
+    window = harness.start("Ana")
+    window.shell.show_page(2)  # the queue is read on a worker; its answer has not come yet
+    page = window.shell.review
+    assert page.loading.isVisible() and page.loading.text() == "Loading your cards…"
+    assert not page.done_card.isVisible() and not page.card_frame.isVisible()
+    harness.idle()
+    assert not page.loading.isVisible()
+    assert page.card_frame.isVisible() and page.current is not None  # 10 new cards wait
+
+
 def test_a_review_round_with_keys(harness, qtbot, make_profile):
     make_profile("Ana")
     window = harness.start("Ana")
