@@ -172,6 +172,7 @@ def test_stats_of_a_new_profile_say_so_in_a_line_and_then_show_the_days(data: Pa
     first = aidioma(data, "stats")
     assert first.returncode == 0, first.stderr
     assert "Nothing practised or reviewed in the last 14 days" in first.stdout
+    assert "0 reviews due (+ 10 new cards)" in first.stdout
     assert "Last 14 days" not in first.stdout and len(first.stdout.splitlines()) <= 4
     aidioma(data, "practice", "--count", "1", stdin="I get up at seven\n")
     after = aidioma(data, "stats").stdout

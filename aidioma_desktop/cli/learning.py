@@ -201,6 +201,7 @@ def _print_stats(learner: Learner, out: Style) -> None:
         f"{flame} streak {plural(d.streak.current, 'day', 'days')} (best {d.streak.longest})"
         f"  ·  today {d.done_today}/{d.goal} sentences and cards{' ✓' if d.goal_met else ''}"
         f"  ·  {plural(d.reviews_due, 'review', 'reviews')} due"
+        + (f" (+ {plural(d.new_cards, 'new card', 'new cards')})" if d.new_cards else "")
     )
 
 
@@ -218,6 +219,7 @@ def cmd_stats(learner: Learner, args: argparse.Namespace) -> int:
                     "done_today": d.done_today,
                     "minutes_today": round(d.minutes_today, 1),
                     "reviews_due": d.reviews_due,
+                    "new_cards": d.new_cards,
                     "last_30_days": [
                         {
                             "day": s.day.isoformat(),

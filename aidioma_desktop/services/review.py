@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..domain import review
 from ..domain.content import Sentence
 from ..domain.errors import AppError
 from ..domain.projections import Progress
+from ..store.rows import ContentItem
 from .content import sentence_from_item
 from .session import Learner
 
@@ -48,16 +50,21 @@ class ReviewService:
         front = settings["target_language"]
         due = self.learner.db.due_items(now, limit)
         cards = [ReviewCard(sentence_from_item(c), p, front) for c, p in due]
+        fresh = self._new_items(settings, limit - len(cards))
+        cards += [ReviewCard(sentence_from_item(c), None, front) for c in fresh]
+        return ReviewQueue(cards, due=self.learner.db.due_count(now), new=len(fresh))
+
+    def new_today(self) -> int:
+        """New cards still to learn today (the day's allowance, as far as unseen ones last)."""
+        return len(self._new_items(self.learner.settings(), 200))
+
+    def _new_items(self, settings: dict[str, Any], room: int) -> list[ContentItem]:
         allowance = settings["new_cards_per_day"] - self.learner.db.new_cards_since(
             self.learner.day_start_ms()
         )
-        fresh = []
-        if allowance > 0 and len(cards) < limit:
-            fresh = self.learner.db.unseen_items(
-                settings["level"], min(allowance, limit - len(cards))
-            )
-        cards += [ReviewCard(sentence_from_item(c), None, front) for c in fresh]
-        return ReviewQueue(cards, due=self.learner.db.due_count(now), new=len(fresh))
+        if allowance <= 0 or room <= 0:
+            return []
+        return self.learner.db.unseen_items(settings["level"], min(allowance, room))
 
     def previews(self, card: ReviewCard) -> dict[int, str]:
         """For each rating (1-4), when the card would come back: '10 min', '4 d'..."""

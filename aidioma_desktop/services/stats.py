@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from ..domain.learning_day import Streak, streak
 from ..domain.projections import DayStats
+from .review import ReviewService
 from .session import Learner
 
 
@@ -18,6 +19,7 @@ class Dashboard:
     done_today: int  # sentences practised + cards reviewed today
     minutes_today: float
     reviews_due: int
+    new_cards: int  # new cards still to learn today: Review has them even with none due
     last_30: list[DayStats]  # one per day, oldest first, empty days included
 
     @property
@@ -54,6 +56,7 @@ class StatsService:
             done_today=todays.items,
             minutes_today=todays.minutes,
             reviews_due=self.learner.db.due_count(self.learner.clock.now_ms()),
+            new_cards=ReviewService(self.learner).new_today(),
             last_30=last_30,
         )
 

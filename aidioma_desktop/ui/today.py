@@ -48,6 +48,9 @@ class TodayPage(Page):
         due.addWidget(label(self.tr("Reviews due"), "subtle"))
         self.due = label("–", "big", name=self.tr("Reviews due"))
         due.addWidget(self.due)
+        # Day one has no card due but new ones to learn: say what is there, not only "0".
+        self.new_cards = label("", "subtle", name=self.tr("New cards today"))
+        due.addWidget(self.new_cards)
         self.review_button = button(self.tr("Review now"), self.tr("Review now"))
         self.review_button.clicked.connect(self.start_review)
         due.addWidget(self.review_button)
@@ -107,7 +110,13 @@ class TodayPage(Page):
             count(round(d.minutes_today), self.tr("1 minute today"), self.tr("%1 minutes today"))
         )
         self.due.setText(str(d.reviews_due))
-        self.review_button.setEnabled(d.reviews_due > 0)
+        self.new_cards.setText(
+            count(d.new_cards, self.tr("+ 1 new card to learn"), self.tr("+ %1 new cards to learn"))
+            if d.new_cards
+            else ""
+        )
+        self.new_cards.setVisible(d.new_cards > 0)
+        self.review_button.setEnabled(d.reviews_due + d.new_cards > 0)
         points = [(f"{day.day.day}", float(day.items)) for day in d.last_30]
         self.chart.set_data(points, goal=float(d.goal), unit=self.tr("items"))
         self.loaded.emit()

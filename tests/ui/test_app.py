@@ -24,6 +24,10 @@ def test_first_launch_creates_a_profile_and_lands_on_today(harness, qtbot):
     assert today.streak.text() == "0 days"
     assert today.goal.text() == "0 / 10"
     assert "starts a new streak" in today.streak_note.text()
+    # Day one: nothing due, but ten new cards to learn, and Review now leads to them.
+    assert today.due.text() == "0"
+    assert today.new_cards.text() == "+ 10 new cards to learn" and today.new_cards.isVisible()
+    assert today.review_button.isEnabled()
 
 
 def test_a_pasted_name_too_long_is_kept_whole_and_said_in_the_form(harness, qtbot):
