@@ -54,9 +54,10 @@ class ReviewService:
         cards += [ReviewCard(sentence_from_item(c), None, front) for c in fresh]
         return ReviewQueue(cards, due=self.learner.db.due_count(now), new=len(fresh))
 
-    def new_today(self) -> int:
-        """New cards still to learn today (the day's allowance, as far as unseen ones last)."""
-        return len(self._new_items(self.learner.settings(), 200))
+    def new_today(self, settings: dict[str, Any]) -> int:
+        """New cards still to learn today (the day's allowance, as far as unseen ones last);
+        `settings` as the caller has already read them."""
+        return len(self._new_items(settings, settings["new_cards_per_day"]))
 
     def _new_items(self, settings: dict[str, Any], room: int) -> list[ContentItem]:
         allowance = settings["new_cards_per_day"] - self.learner.db.new_cards_since(

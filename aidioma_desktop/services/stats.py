@@ -56,7 +56,7 @@ class StatsService:
             done_today=todays.items,
             minutes_today=todays.minutes,
             reviews_due=self.learner.db.due_count(self.learner.clock.now_ms()),
-            new_cards=ReviewService(self.learner).new_today(),
+            new_cards=ReviewService(self.learner).new_today(settings),
             last_30=last_30,
         )
 

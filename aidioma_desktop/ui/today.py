@@ -112,8 +112,6 @@ class TodayPage(Page):
         self.due.setText(str(d.reviews_due))
         self.new_cards.setText(
             count(d.new_cards, self.tr("+ 1 new card to learn"), self.tr("+ %1 new cards to learn"))
-            if d.new_cards
-            else ""
         )
         self.new_cards.setVisible(d.new_cards > 0)
         self.review_button.setEnabled(d.reviews_due + d.new_cards > 0)
